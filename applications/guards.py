@@ -1,0 +1,141 @@
+"""Transition conditions that can say why they refuse.
+
+Each guard is a django-fsm condition (true when the transition may go ahead) and also lists its
+refusals, with the rule and the numbers, for the service, the pages and the API.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils import formats, timezone
+
+from funding import clock
+from django.utils.translation import gettext as _
+
+from budgets.models import Phase
+from budgets.selectors import budget_problems, phase_plan_problems
+from budgets.violations import Violation
+
+from .states import SELECTED_STATES
+
+if TYPE_CHECKING:
+    from .models import Application
+
+ROUND_NOT_OPEN = "Round %(round)s is not open yet: its call is published on %(published)s."
+DEADLINE_PASSED = (
+    "The outline deadline of round %(round)s was %(deadline)s (Europe/Berlin); "
+    "it is now %(now)s."
+)
+TITLE_MISSING = "The application needs a title."
+STRATEGY_MISSING = "The application needs a summary of its internationalisation strategy."
+PARTNER_REGIONS_MISSING = "The application needs at least one target partner region."
+QUOTA_REACHED = "Round %(round)s has already selected %(selected)s of its %(quota)s clusters."
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a transition cannot go ahead: a stable code, the words, and any budget violations."""
+
+    code: str
+    detail: str
+    violations: tuple[Violation, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of_violation(cls, violation: Violation) -> "Refusal":
+        return cls(code=str(violation.rule), detail=violation.message, violations=(violation,))
+
+
+class Guard:
+    def __init__(self, refusals: Callable[["Application"], list[Refusal]]) -> None:
+        self.refusals = refusals
+        self.__name__ = refusals.__name__
+        self.__doc__ = refusals.__doc__
+
+    def __call__(self, application: "Application") -> bool:
+        return not self.refusals(application)
+
+
+def _local(moment: Any) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+@Guard
+def round_accepts_outlines(application: "Application") -> list[Refusal]:
+    """Outlines are accepted from the day the call is published until the deadline."""
+    round_ = application.round
+    now = clock.now()
+    if timezone.localdate(now) < round_.call_published_on:
+        return [
+            Refusal(
+                "round_not_open",
+                _(ROUND_NOT_OPEN)
+                % {
+                    "round": round_.number,
+                    "published": formats.date_format(round_.call_published_on, "DATE_FORMAT"),
+                },
+            )
+        ]
+    if now > round_.outline_deadline_at:
+        return [
+            Refusal(
+                "deadline_passed",
+                _(DEADLINE_PASSED)
+                % {
+                    "round": round_.number,
+                    "deadline": _local(round_.outline_deadline_at),
+                    "now": _local(now),
+                },
+            )
+        ]
+    return []
+
+
+@Guard
+def outline_is_complete(application: "Application") -> list[Refusal]:
+    """An outline has a title, a strategy summary and at least one target partner region."""
+    refusals = []
+    if not application.title.strip():
+        refusals.append(Refusal("title_missing", _(TITLE_MISSING)))
+    if not application.strategy_summary.strip():
+        refusals.append(Refusal("strategy_missing", _(STRATEGY_MISSING)))
+    if not application.partner_regions.exists():
+        refusals.append(Refusal("partner_regions_missing", _(PARTNER_REGIONS_MISSING)))
+    return refusals
+
+
+@Guard
+def selection_quota_not_reached(application: "Application") -> list[Refusal]:
+    """A round selects at most its quota of clusters."""
+    round_ = application.round
+    selected = round_.applications.filter(state__in=SELECTED_STATES).count()
+    if selected < round_.selection_quota:
+        return []
+    return [
+        Refusal(
+            "quota_reached",
+            _(QUOTA_REACHED)
+            % {"round": round_.number, "selected": selected, "quota": round_.selection_quota},
+        )
+    ]
+
+
+@Guard
+def concept_budget_is_valid(application: "Application") -> list[Refusal]:
+    """The concept-phase budget is not empty and keeps every cap of the programme."""
+    return [Refusal.of_violation(v) for v in phase_plan_problems(application, Phase.CONCEPT)]
+
+
+@Guard
+def implementation_plan_is_valid(application: "Application") -> list[Refusal]:
+    """1 to the maximum R&D projects, each with a funded German partner and a partner abroad,
+    and an implementation budget that keeps every cap."""
+    return [
+        Refusal.of_violation(v) for v in phase_plan_problems(application, Phase.IMPLEMENTATION)
+    ]
+
+
+@Guard
+def all_caps_hold(application: "Application") -> list[Refusal]:
+    """Both phases' budgets are complete and keep every cap, the per-cluster cap included."""
+    return [Refusal.of_violation(v) for v in budget_problems(application)]

@@ -1,0 +1,150 @@
+"""Reads that span relations: what pages, API and exports show of applications."""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from budgets.arithmetic import Figures, sum_figures
+from budgets.selectors import budget_summaries
+from budgets.summary import BudgetSummary
+from programmes.models import Round
+
+from . import rules
+from .guards import Guard, Refusal
+from .models import Application, ApplicationTransition
+from .states import SELECTED_STATES
+
+WRONG_STATE = "“%(transition)s” is not possible while the application is %(state)s."
+ONLY_OFFICERS = "Only ministry officers may %(transition)s."
+ONLY_OWN_CLUSTER = "Only the cluster's own management may %(transition)s."
+COMMENT_REQUIRED = "“%(transition)s” needs a comment that says why."
+
+_PERMISSION_REFUSALS = {
+    rules.is_officer: ONLY_OFFICERS,
+    rules.is_own_cluster_management: ONLY_OWN_CLUSTER,
+}
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """One transition as this user sees it now: may they fire it, and if not, why not."""
+
+    name: str
+    label: str
+    target: str
+    comment_required: bool
+    refusals: Sequence[Refusal] = field(default_factory=tuple)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+    @property
+    def code(self) -> str:
+        """The code of the first reason: wrong_state, not_permitted, or the guard's rule."""
+        return self.refusals[0].code if self.refusals else ""
+
+
+def _transitions() -> dict[str, Any]:
+    """Every transition of the workflow by name, in the order they are declared."""
+    field_ = Application._meta.get_field("state")
+    methods = field_.get_all_transitions(Application)  # type: ignore[attr-defined]
+    found: dict[str, Any] = {}
+    for transition in sorted(methods, key=lambda t: t.method.__code__.co_firstlineno):
+        found.setdefault(transition.name, transition)
+    return found
+
+
+TRANSITION_NAMES = tuple(_transitions())
+
+
+def transition_option(application: Application, name: str, user: Any) -> TransitionOption:
+    """Whether ``user`` may fire transition ``name`` on ``application`` now, and why not."""
+    method = getattr(application, name)
+    meta = method._django_fsm
+    transition = meta.get_transition(application.state)
+    declared = transition or _transitions()[name]
+    label = str(declared.custom.get("label", name))
+    context = {"transition": label, "state": application.get_state_display()}
+
+    def option(*refusals: Refusal) -> TransitionOption:
+        return TransitionOption(
+            name=name,
+            label=label,
+            target=str(declared.target),
+            comment_required=bool(declared.custom.get("comment_required")),
+            refusals=refusals,
+        )
+
+    if transition is None:
+        return option(Refusal("wrong_state", _(WRONG_STATE) % context))
+    if not transition.has_perm(application, user):
+        message = _PERMISSION_REFUSALS.get(transition.permission, ONLY_OFFICERS)
+        return option(Refusal("not_permitted", _(message) % context))
+    refusals: list[Refusal] = []
+    for condition in transition.conditions:
+        if isinstance(condition, Guard):
+            refusals += condition.refusals(application)
+        elif not condition(application):
+            refusals.append(Refusal(condition.__name__, condition.__doc__ or condition.__name__))
+    return option(*refusals)
+
+
+def transition_options(application: Application, user: Any) -> list[TransitionOption]:
+    """Every transition of the workflow, each with whether this user may fire it now."""
+    return [transition_option(application, name, user) for name in TRANSITION_NAMES]
+
+
+def application_history(application: Application) -> QuerySet[ApplicationTransition]:
+    return application.transitions.select_related("by").order_by("at", "pk")
+
+
+@dataclass(frozen=True)
+class RoundLine:
+    application: Application
+    summary: BudgetSummary
+
+    @property
+    def is_committed(self) -> bool:
+        return self.application.state in SELECTED_STATES
+
+
+@dataclass(frozen=True)
+class RoundOverview:
+    """A round's applications with their budgets, and what it has committed against its
+    envelope and quota."""
+
+    round: Round
+    lines: Sequence[RoundLine]
+    committed: Figures
+    state_counts: dict[str, int]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for line in self.lines if line.is_committed)
+
+    @property
+    def envelope_headroom_amount(self) -> Decimal:
+        return self.round.envelope_amount - self.committed.funding_amount
+
+
+def round_overview(round_: Round, applications: QuerySet[Application] | None = None) -> RoundOverview:
+    """Committed money of a round: the budgets of its selected applications and those after."""
+    queryset = applications if applications is not None else Application.objects.all()
+    members = list(queryset.filter(round=round_).with_programme().order_by("cluster__name"))
+    summaries = budget_summaries(members)
+    lines = [RoundLine(application, summaries[application.pk]) for application in members]
+    committed = sum_figures(line.summary.total.figures for line in lines if line.is_committed)
+    return RoundOverview(
+        round=round_,
+        lines=lines,
+        committed=committed,
+        state_counts=dict(Counter(application.state for application in members)),
+    )
+
+

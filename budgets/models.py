@@ -1,0 +1,205 @@
+"""Budget plans: R&D projects and their partners, grantee terms, budget positions and lines.
+
+Applications are referred to by string ("applications.Application"): the budget engine never
+imports the workflow; the workflow asks the budget engine.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from funding.money import MoneyField, PercentField
+from programmes.models import Basis, Organisation
+
+
+class Phase(models.TextChoices):
+    CONCEPT = "concept", _("concept phase")
+    IMPLEMENTATION = "implementation", _("implementation phase")
+
+
+class BudgetPosition(models.Model):
+    """A row of the federal budget forms, keyed by basis and code (0850 differs between them)."""
+
+    basis = models.CharField(_("basis"), max_length=3, choices=Basis.choices)
+    code = models.CharField(_("code"), max_length=4)
+    name_de = models.CharField(_("name (German)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("budget position")
+        verbose_name_plural = _("budget positions")
+        ordering = ["basis", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["basis", "code"], name="unique_budget_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.basis} {self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        language = translation.get_language() or "de"
+        return self.name_de if language.startswith("de") else self.name_en
+
+
+class RDProject(models.Model):
+    """A joint R&D project (Verbundprojekt) of the implementation phase."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="rd_projects"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    start_month = models.DateField(_("start month"), help_text=_("The first day of the month."))
+    end_month = models.DateField(_("end month"), help_text=_("The first day of the last month."))
+
+    class Meta:
+        verbose_name = _("R&D project")
+        verbose_name_plural = _("R&D projects")
+        ordering = ["application", "start_month", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "title"], name="unique_rd_project_title"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_month__gte=models.F("start_month")),
+                name="rd_project_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_month:
+            self.start_month = self.start_month.replace(day=1)
+        if self.end_month:
+            self.end_month = self.end_month.replace(day=1)
+        if self.start_month and self.end_month and self.end_month < self.start_month:
+            raise ValidationError({"end_month": _("The project must end after it starts.")})
+
+
+class ProjectPartner(models.Model):
+    """An organisation taking part in an R&D project; exactly one is the lead partner."""
+
+    project = models.ForeignKey(RDProject, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="project_partnerships"
+    )
+    is_lead = models.BooleanField(_("lead partner"), default=False)
+
+    class Meta:
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"], name="unique_project_partner"
+            ),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_lead=True), name="one_lead_partner_per_project"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.project}"
+
+
+class GranteeTerms(models.Model):
+    """How one organisation is funded within one application: basis, rate, Projektpauschale."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="grantee_terms"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="grantee_terms"
+    )
+    basis = models.CharField(_("basis"), max_length=3, choices=Basis.choices)
+    funding_rate = PercentField(_("funding rate (%)"))
+    has_projektpauschale = models.BooleanField(_("Projektpauschale applies"), default=False)
+
+    class Meta:
+        verbose_name = _("grantee terms")
+        verbose_name_plural = _("grantee terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "organisation"], name="unique_grantee_terms"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding_rate__gte=0, funding_rate__lte=100),
+                name="grantee_funding_rate_is_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_projektpauschale=False) | Q(basis=Basis.AZA),
+                name="grantee_projektpauschale_only_on_expenditure_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.basis} {self.funding_rate} %"
+
+
+class BudgetLine(models.Model):
+    """One eligible amount: phase, R&D project, grantee, calendar year and budget position."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    rd_project = models.ForeignKey(
+        RDProject,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        verbose_name=_("R&D project"),
+    )
+    grantee = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="budget_lines",
+        verbose_name=_("grantee"),
+    )
+    year = models.PositiveSmallIntegerField(_("calendar year"))
+    position = models.ForeignKey(
+        BudgetPosition, on_delete=models.PROTECT, related_name="budget_lines",
+        verbose_name=_("budget position"),
+    )
+    eligible_amount = MoneyField(
+        _("eligible amount (EUR)"), validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    justification = models.CharField(_("justification"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["application", "phase", "rd_project", "grantee", "position", "year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eligible_amount__gte=0), name="eligible_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=(Q(phase=Phase.CONCEPT) & Q(rd_project__isnull=True))
+                | (Q(phase=Phase.IMPLEMENTATION) & Q(rd_project__isnull=False)),
+                name="rd_project_only_in_implementation",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "grantee", "year", "position"],
+                condition=Q(phase=Phase.CONCEPT),
+                name="unique_concept_budget_line",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "rd_project", "grantee", "year", "position"],
+                condition=Q(phase=Phase.IMPLEMENTATION),
+                name="unique_implementation_budget_line",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantee} {self.year} {self.position.code}: {self.eligible_amount}"

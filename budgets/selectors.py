@@ -1,0 +1,82 @@
+"""Reads of budgets. The summary is fetched in a fixed number of queries, however many lines."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from programmes import access
+
+from .models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from .summary import BudgetSummary, Caps, build_summary, plan_gaps
+from .violations import Violation
+
+
+def budget_summaries(applications: Sequence[Any]) -> dict[int, BudgetSummary]:
+    """Summaries of many applications in four queries. Pass applications with
+    ``round__programme`` and ``cluster__management_organisation`` already loaded."""
+    ids = [application.pk for application in applications]
+    lines_by_application: dict[int, list[BudgetLine]] = defaultdict(list)
+    for line in BudgetLine.objects.filter(application_id__in=ids).select_related(
+        "grantee", "position"
+    ):
+        lines_by_application[line.application_id].append(line)
+    terms_by_application: dict[int, dict[int, GranteeTerms]] = defaultdict(dict)
+    for terms in GranteeTerms.objects.filter(application_id__in=ids).select_related(
+        "organisation"
+    ):
+        terms_by_application[terms.application_id][terms.organisation_id] = terms
+    projects_by_application: dict[int, list[RDProject]] = defaultdict(list)
+    partners = ProjectPartner.objects.select_related("organisation").order_by(
+        "-is_lead", "organisation__name"
+    )
+    for project in RDProject.objects.filter(application_id__in=ids).prefetch_related(
+        Prefetch("partners", queryset=partners)
+    ):
+        projects_by_application[project.application_id].append(project)
+    return {
+        application.pk: build_summary(
+            application=application,
+            caps=Caps.of(application.round.programme),
+            lines=lines_by_application[application.pk],
+            terms=terms_by_application[application.pk],
+            projects=projects_by_application[application.pk],
+        )
+        for application in applications
+    }
+
+
+def budget_summary(application: Any) -> BudgetSummary:
+    """Every figure of one application's budget, with the rules it breaks."""
+    return budget_summaries([application])[application.pk]
+
+
+def phase_plan_problems(application: Any, phase: str) -> list[Violation]:
+    """Why a phase's plan cannot go ahead: broken rules first, then what it still lacks."""
+    summary = budget_summary(application)
+    return [*summary.violations, *plan_gaps(summary, phase)]
+
+
+def budget_problems(application: Any) -> list[Violation]:
+    """Every rule the whole budget breaks (both phases, all caps)."""
+    summary = budget_summary(application)
+    return [
+        *summary.violations,
+        *plan_gaps(summary, Phase.CONCEPT),
+        *plan_gaps(summary, Phase.IMPLEMENTATION),
+    ]
+
+
+def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
+    """All lines for officers and auditors; a cluster management sees its own cluster's."""
+    lines = BudgetLine.objects.select_related(
+        "application__round__programme", "application__cluster", "rd_project", "grantee",
+        "position",
+    )
+    if access.can_read_all(user):
+        return lines
+    cluster_id = access.cluster_id_of(user)
+    if cluster_id is None:
+        return lines.none()
+    return lines.filter(application__cluster_id=cluster_id)

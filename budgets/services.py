@@ -1,0 +1,278 @@
+"""Writes to budgets, used alike by pages, API, admin and importers.
+
+Every write takes the application's row lock, changes what it must, and then re-checks every
+budget rule on the result. If any rule breaks, the whole write is rolled back and the caller gets a
+``BudgetRuleError`` naming each rule with its numbers: two concurrent writes can never together
+break a cap, and a refused write leaves nothing behind.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from programmes import access
+from programmes.models import Basis, FundingRateDefault, LegalForm, Organisation
+
+from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
+from .selectors import budget_summary
+from .violations import BudgetRuleError, Rule, Violation
+
+NOT_YOURS = "You may not change this application's budget."
+PROJECT_OF_ANOTHER_APPLICATION = "This R&D project does not belong to the application."
+LINE_OF_ANOTHER_APPLICATION = "This budget line does not belong to the application."
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A budget line as a writer describes it; the key is (phase, project, grantee, year,
+    position)."""
+
+    phase: str
+    grantee: Organisation
+    year: int
+    position: BudgetPosition
+    eligible_amount: Decimal
+    rd_project: RDProject | None = None
+    justification: str = ""
+
+
+def _lock(application: Any) -> Any:
+    return (
+        type(application)
+        ._default_manager.select_for_update(of=("self",))
+        .select_related("round__programme", "cluster__management_organisation")
+        .get(pk=application.pk)
+    )
+
+
+def _ensure_open(application: Any, phases: Iterable[str]) -> None:
+    for phase in sorted(set(phases)):
+        if not application.is_budget_open(phase):
+            raise BudgetRuleError(
+                [
+                    Violation(
+                        Rule.BUDGET_CLOSED,
+                        str(phase),
+                        params={
+                            "phase": Phase(phase).label,
+                            "state": application.get_state_display(),
+                        },
+                    )
+                ]
+            )
+
+
+@contextmanager
+def budget_change(application: Any, *, by: Any, phases: Iterable[str]) -> Iterator[Any]:
+    """Lock the application, check who writes and that the phases are open, run the body, then
+    re-check every budget rule on the result; all in one transaction that a breach rolls back."""
+    with transaction.atomic():
+        locked = _lock(application)
+        if not access.can_write_cluster(by, locked.cluster_id):
+            raise PermissionDenied(_(NOT_YOURS))
+        _ensure_open(locked, phases)
+        yield locked
+        violations = budget_summary(locked).violations
+        if violations:
+            raise BudgetRuleError(violations)
+
+
+def grantee_terms_ensure(application: Any, organisation: Organisation) -> GranteeTerms:
+    """The organisation's terms in this application; created from the programme's defaults for
+    its legal form and size the first time. Partners abroad always get rate 0."""
+    existing = GranteeTerms.objects.filter(
+        application_id=application.pk, organisation=organisation
+    ).first()
+    if existing is not None:
+        return existing
+    programme = application.round.programme
+    default = FundingRateDefault.objects.filter(
+        programme=programme, legal_form=organisation.legal_form, size_class=organisation.size_class
+    ).first()
+    basis = default.basis if default else (
+        Basis.AZA if organisation.legal_form == LegalForm.UNIVERSITY else Basis.AZK
+    )
+    rate = min(default.funding_rate, programme.max_funding_rate) if default else Decimal(0)
+    terms = GranteeTerms(
+        application_id=application.pk,
+        organisation=organisation,
+        basis=basis,
+        funding_rate=rate if organisation.is_german else Decimal(0),
+        has_projektpauschale=bool(default and default.has_projektpauschale),
+    )
+    terms.full_clean()
+    terms.save()
+    return terms
+
+
+def grantee_terms_set(
+    *,
+    application: Any,
+    organisation: Organisation,
+    basis: str,
+    funding_rate: Decimal,
+    has_projektpauschale: bool,
+    by: Any,
+) -> GranteeTerms:
+    """Set how an organisation is funded. Allowed while every phase it has lines in is open."""
+    phases_with_lines = set(
+        BudgetLine.objects.filter(
+            application_id=application.pk, grantee=organisation
+        ).values_list("phase", flat=True)
+    )
+    with budget_change(application, by=by, phases=phases_with_lines) as locked:
+        if not phases_with_lines and not any(locked.is_budget_open(p) for p in Phase):
+            _ensure_open(locked, Phase)
+        terms = grantee_terms_ensure(locked, organisation)
+        terms.basis = basis
+        terms.funding_rate = funding_rate
+        terms.has_projektpauschale = has_projektpauschale
+        terms.full_clean()
+        terms.save()
+    return terms
+
+
+def _save_line(application: Any, line: BudgetLine, by: Any) -> BudgetLine:
+    if line.rd_project is not None and line.rd_project.application_id != application.pk:
+        raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
+    grantee_terms_ensure(application, line.grantee)
+    line.full_clean(exclude=["application"])
+    line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+    line.save()
+    return line
+
+
+def budget_lines_write(
+    *,
+    application: Any,
+    writes: Sequence[LineInput] = (),
+    deletes: Sequence[BudgetLine] = (),
+    by: Any,
+) -> list[BudgetLine]:
+    """Create or change lines by their key and delete others, all or nothing."""
+    phases = {item.phase for item in writes} | {line.phase for line in deletes}
+    with budget_change(application, by=by, phases=phases) as locked:
+        for line in deletes:
+            if line.application_id != locked.pk:
+                raise ValidationError(_(LINE_OF_ANOTHER_APPLICATION))
+            line._history_user = by  # type: ignore[attr-defined]
+            line.delete()
+        saved = []
+        for item in writes:
+            line = BudgetLine.objects.filter(
+                application_id=locked.pk,
+                phase=item.phase,
+                rd_project=item.rd_project,
+                grantee=item.grantee,
+                year=item.year,
+                position=item.position,
+            ).first() or BudgetLine(
+                application_id=locked.pk,
+                phase=item.phase,
+                rd_project=item.rd_project,
+                grantee=item.grantee,
+                year=item.year,
+                position=item.position,
+            )
+            line.eligible_amount = item.eligible_amount
+            line.justification = item.justification
+            saved.append(_save_line(locked, line, by))
+    return saved
+
+
+def budget_line_save(*, application: Any, by: Any, **line: Any) -> BudgetLine:
+    """Create the line with these keys, or change its amount and justification."""
+    return budget_lines_write(application=application, writes=[LineInput(**line)], by=by)[0]
+
+
+def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLine:
+    """Change any field of an existing line (its keys included), keeping its history."""
+    phases = {line.phase, changes.get("phase", line.phase)}
+    with budget_change(line.application, by=by, phases=phases) as locked:
+        for name, value in changes.items():
+            setattr(line, name, value)
+        _save_line(locked, line, by)
+    return line
+
+
+def budget_line_delete(*, line: BudgetLine, by: Any) -> None:
+    budget_lines_write(application=line.application, deletes=[line], by=by)
+
+
+def rd_project_create(
+    *,
+    application: Any,
+    title: str,
+    start_month: date,
+    end_month: date,
+    description: str = "",
+    by: Any,
+) -> RDProject:
+    """Add an R&D project; refused beyond the programme's maximum number of projects."""
+    with budget_change(application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
+        project = RDProject(
+            application_id=locked.pk,
+            title=title,
+            description=description,
+            start_month=start_month,
+            end_month=end_month,
+        )
+        project.full_clean(exclude=["application"])
+        project.save()
+    return project
+
+
+def rd_project_update(*, project: RDProject, by: Any, **changes: Any) -> RDProject:
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]):
+        for name, value in changes.items():
+            setattr(project, name, value)
+        project.full_clean(exclude=["application"])
+        project.save()
+    return project
+
+
+def rd_project_delete(*, project: RDProject, by: Any) -> None:
+    """Delete a project with its budget lines (each deletion kept in the lines' history)."""
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]):
+        for line in project.budget_lines.all():
+            line._history_user = by  # type: ignore[attr-defined]
+            line.delete()
+        project.delete()
+
+
+def project_partner_add(
+    *, project: RDProject, organisation: Organisation, is_lead: bool = False, by: Any
+) -> ProjectPartner:
+    """Add a partner to a project (the lead replaces any earlier lead)."""
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
+        if is_lead:
+            project.partners.filter(is_lead=True).update(is_lead=False)
+        partner, _created = ProjectPartner.objects.update_or_create(
+            project=project, organisation=organisation, defaults={"is_lead": is_lead}
+        )
+        grantee_terms_ensure(locked, organisation)
+    return partner
+
+
+def project_partner_remove(*, partner: ProjectPartner, by: Any) -> None:
+    """Remove a partner that has no budget lines left in the project."""
+    project = partner.project
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]):
+        if project.budget_lines.filter(grantee_id=partner.organisation_id).exists():
+            raise BudgetRuleError(
+                [
+                    Violation(
+                        Rule.PARTNER_HAS_BUDGET,
+                        f"project:{project.pk}",
+                        params={"grantee": partner.organisation.name, "project": project.title},
+                    )
+                ]
+            )
+        partner.delete()

@@ -1,0 +1,230 @@
+"""Funding programmes with their rules as data, competitive rounds, clusters and organisations."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funding.money import MoneyField, PercentField
+
+
+class Basis(models.TextChoices):
+    """How a grantee accounts: expenditure basis (universities) or cost basis (companies)."""
+
+    AZA = "AZA", _("expenditure basis (AZA)")
+    AZK = "AZK", _("cost basis (AZK)")
+
+
+class LegalForm(models.TextChoices):
+    COMPANY = "company", _("company")
+    UNIVERSITY = "university", _("university")
+    RESEARCH_INSTITUTE = "research_institute", _("research institute")
+    NON_PROFIT = "non_profit", _("non-profit organisation")
+    CLUSTER_MANAGEMENT = "cluster_management", _("cluster management organisation")
+
+
+class SizeClass(models.TextChoices):
+    SMALL = "small", _("small")
+    MEDIUM = "medium", _("medium")
+    LARGE = "large", _("large")
+
+
+class Programme(models.Model):
+    """A funding measure. Every cap and duration is data here, never a constant in code."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    concept_annual_cap_amount = MoneyField(_("concept phase: cap per calendar year"))
+    concept_max_years = models.PositiveSmallIntegerField(_("concept phase: maximum years"))
+    max_rd_projects = models.PositiveSmallIntegerField(_("maximum R&D projects"))
+    implementation_cap_amount = MoneyField(_("implementation phase: cap in total"))
+    implementation_max_years = models.PositiveSmallIntegerField(
+        _("implementation phase: maximum years")
+    )
+    cluster_cap_amount = MoneyField(_("cap per cluster, both phases"))
+    max_funding_rate = PercentField(_("maximum funding rate (%)"), default=Decimal("100.00"))
+    projektpauschale_rate = PercentField(
+        _("Projektpauschale (% of a university's grant)"), default=Decimal("20.00")
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(concept_annual_cap_amount__gte=0)
+                & Q(implementation_cap_amount__gte=0)
+                & Q(cluster_cap_amount__gte=0),
+                name="programme_caps_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_funding_rate__gte=0, max_funding_rate__lte=100)
+                & Q(projektpauschale_rate__gte=0, projektpauschale_rate__lte=100),
+                name="programme_rates_are_percentages",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class FundingRateDefault(models.Model):
+    """The basis and funding rate a grantee of a legal form (and size) gets unless set otherwise."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="funding_rate_defaults"
+    )
+    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
+    size_class = models.CharField(
+        _("size class"), max_length=10, choices=SizeClass.choices, blank=True
+    )
+    basis = models.CharField(_("basis"), max_length=3, choices=Basis.choices)
+    funding_rate = PercentField(_("funding rate (%)"))
+    has_projektpauschale = models.BooleanField(_("Projektpauschale applies"), default=False)
+
+    class Meta:
+        verbose_name = _("funding rate default")
+        verbose_name_plural = _("funding rate defaults")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "legal_form", "size_class"],
+                name="one_funding_rate_default_per_legal_form_and_size",
+            ),
+            models.CheckConstraint(
+                condition=Q(funding_rate__gte=0, funding_rate__lte=100),
+                name="funding_rate_default_is_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_projektpauschale=False) | Q(basis=Basis.AZA),
+                name="projektpauschale_only_on_expenditure_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.get_legal_form_display()} {self.size_class}".strip()
+
+
+class Round(models.Model):
+    """A competitive round (Wettbewerbsrunde) of a programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("number"))
+    call_published_on = models.DateField(_("call published on"))
+    outline_deadline_at = models.DateTimeField(_("outline deadline"))
+    funding_starts_on = models.DateField(
+        _("funding starts on"), help_text=_("When the selected clusters' concept phases begin.")
+    )
+    selection_quota = models.PositiveSmallIntegerField(_("clusters to select"))
+    envelope_amount = MoneyField(_("envelope (total budget)"))
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["programme__name", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="unique_round_number"),
+            models.CheckConstraint(
+                condition=Q(envelope_amount__gte=0), name="round_envelope_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.short_name} R{self.number}"
+
+    def clean(self) -> None:
+        if (
+            self.call_published_on
+            and self.outline_deadline_at
+            and self.outline_deadline_at.date() < self.call_published_on
+        ):
+            raise ValidationError(
+                {"outline_deadline_at": _("The deadline must not be before the call is published.")}
+            )
+
+
+class Organisation(models.Model):
+    """A grantee or partner: a German organisation, or a partner abroad (unfunded)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
+    size_class = models.CharField(
+        _("size class"),
+        max_length=10,
+        choices=SizeClass.choices,
+        blank=True,
+        help_text=_("Companies only."),
+    )
+    country = models.CharField(
+        _("country"), max_length=2, default="DE", help_text=_("ISO 3166 code, e.g. DE, FR, JP.")
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="unique_organisation_name"),
+            models.CheckConstraint(
+                condition=(Q(legal_form=LegalForm.COMPANY) & ~Q(size_class=""))
+                | (~Q(legal_form=LegalForm.COMPANY) & Q(size_class="")),
+                name="size_class_for_companies_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.is_german else f"{self.name} ({self.country})"
+
+    @property
+    def is_german(self) -> bool:
+        return self.country == "DE"
+
+    def clean(self) -> None:
+        self.country = (self.country or "").upper()
+        if self.legal_form == LegalForm.COMPANY and not self.size_class:
+            raise ValidationError({"size_class": _("A company needs a size class.")})
+        if self.legal_form != LegalForm.COMPANY and self.size_class:
+            raise ValidationError({"size_class": _("Only companies have a size class.")})
+
+
+class Cluster(models.Model):
+    """A regional technology cluster, represented by its management organisation."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sector = models.CharField(_("sector"), max_length=100)
+    location = models.CharField(_("location"), max_length=100)
+    management_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="managed_clusters",
+        verbose_name=_("management organisation"),
+    )
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterMembership(models.Model):
+    """Ties a user of the cluster-management role to the one cluster they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_membership"
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.cluster}"

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone
-
-from funding import clock
 from django.utils.translation import gettext as _
 
 from budgets.models import Phase
 from budgets.selectors import budget_problems, phase_plan_problems
 from budgets.violations import Violation
+from funding import clock
 
 from .states import SELECTED_STATES
 
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
 
 ROUND_NOT_OPEN = "Round %(round)s is not open yet: its call is published on %(published)s."
 DEADLINE_PASSED = (
-    "The outline deadline of round %(round)s was %(deadline)s (Europe/Berlin); "
-    "it is now %(now)s."
+    "The outline deadline of round %(round)s was %(deadline)s (Europe/Berlin); it is now %(now)s."
 )
 TITLE_MISSING = "The application needs a title."
 STRATEGY_MISSING = "The application needs a summary of its internationalisation strategy."
@@ -52,7 +50,7 @@ class Guard:
         self.__name__ = refusals.__name__
         self.__doc__ = refusals.__doc__
 
-    def __call__(self, application: "Application") -> bool:
+    def __call__(self, application: Any) -> bool:
         return not self.refusals(application)
 
 
@@ -130,9 +128,7 @@ def concept_budget_is_valid(application: "Application") -> list[Refusal]:
 def implementation_plan_is_valid(application: "Application") -> list[Refusal]:
     """1 to the maximum R&D projects, each with a funded German partner and a partner abroad,
     and an implementation budget that keeps every cap."""
-    return [
-        Refusal.of_violation(v) for v in phase_plan_problems(application, Phase.IMPLEMENTATION)
-    ]
+    return [Refusal.of_violation(v) for v in phase_plan_problems(application, Phase.IMPLEMENTATION)]
 
 
 @Guard

@@ -11,13 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from funding import clock
-
 from budgets.models import Phase
+from funding import clock
 from programmes.models import Cluster, Round
 
 from . import guards, rules
-from .querysets import ApplicationQuerySet
+from .querysets import ApplicationManager
 from .states import BUDGET_OPEN_STATES, State
 
 
@@ -39,7 +38,7 @@ class Application(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    objects = ApplicationQuerySet.as_manager()
+    objects = ApplicationManager()
 
     class Meta:
         verbose_name = _("application")
@@ -64,14 +63,20 @@ class Application(FSMModelMixin, models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.concept_start_on and self.concept_end_on and self.concept_end_on < self.concept_start_on:
+        if (
+            self.concept_start_on
+            and self.concept_end_on
+            and self.concept_end_on < self.concept_start_on
+        ):
             errors["concept_end_on"] = _("The concept phase must end after it starts.")
         if (
             self.implementation_start_on
             and self.implementation_end_on
             and self.implementation_end_on < self.implementation_start_on
         ):
-            errors["implementation_end_on"] = _("The implementation phase must end after it starts.")
+            errors["implementation_end_on"] = _(
+                "The implementation phase must end after it starts."
+            )
         if errors:
             raise ValidationError(errors)
 

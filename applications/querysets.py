@@ -16,9 +16,10 @@ class ApplicationQuerySet(models.QuerySet):  # type: ignore[type-arg]
         return self.filter(cluster_id=cluster_id)
 
     def with_programme(self) -> "ApplicationQuerySet":
-        return self.select_related(
-            "round__programme", "cluster__management_organisation"
-        )
+        return self.select_related("round__programme", "cluster__management_organisation")
 
     def in_states(self, states: Any) -> "ApplicationQuerySet":
         return self.filter(state__in=list(states))
+
+
+ApplicationManager = models.Manager.from_queryset(ApplicationQuerySet)

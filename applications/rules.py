@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from .models import Application
 
 
-def is_own_cluster_management(application: "Application", user: Any) -> bool:
+def is_own_cluster_management(application: Any, user: Any) -> bool:
     return access.is_cluster_manager(user) and access.cluster_id_of(user) == application.cluster_id
 
 
-def is_officer(application: "Application", user: Any) -> bool:
+def is_officer(application: Any, user: Any) -> bool:
     return access.is_officer(user)
 
 
@@ -24,4 +24,6 @@ def can_read_application(user: Any, application: "Application") -> bool:
 
 def can_edit_application(user: Any, application: "Application") -> bool:
     """The outline can be changed by its cluster management or an officer, while it is a draft."""
-    return application.state == State.DRAFT and access.can_write_cluster(user, application.cluster_id)
+    return application.state == State.DRAFT and access.can_write_cluster(
+        user, application.cluster_id
+    )

@@ -17,6 +17,7 @@ from programmes.models import Round
 from . import rules
 from .guards import Guard, Refusal
 from .models import Application, ApplicationTransition
+from .querysets import ApplicationQuerySet
 from .states import SELECTED_STATES
 
 WRONG_STATE = "“%(transition)s” is not possible while the application is %(state)s."
@@ -53,7 +54,7 @@ class TransitionOption:
 def _transitions() -> dict[str, Any]:
     """Every transition of the workflow by name, in the order they are declared."""
     field_ = Application._meta.get_field("state")
-    methods = field_.get_all_transitions(Application)  # type: ignore[attr-defined]
+    methods = field_.get_all_transitions(Application)
     found: dict[str, Any] = {}
     for transition in sorted(methods, key=lambda t: t.method.__code__.co_firstlineno):
         found.setdefault(transition.name, transition)
@@ -130,10 +131,12 @@ class RoundOverview:
 
     @property
     def envelope_headroom_amount(self) -> Decimal:
-        return self.round.envelope_amount - self.committed.funding_amount
+        return Decimal(self.round.envelope_amount) - self.committed.funding_amount
 
 
-def round_overview(round_: Round, applications: QuerySet[Application] | None = None) -> RoundOverview:
+def round_overview(
+    round_: Round, applications: ApplicationQuerySet | None = None
+) -> RoundOverview:
     """Committed money of a round: the budgets of its selected applications and those after."""
     queryset = applications if applications is not None else Application.objects.all()
     members = list(queryset.filter(round=round_).with_programme().order_by("cluster__name"))
@@ -146,5 +149,3 @@ def round_overview(round_: Round, applications: QuerySet[Application] | None = N
         committed=committed,
         state_counts=dict(Counter(application.state for application in members)),
     )
-
-

@@ -60,9 +60,12 @@ def default_periods(round_: Round) -> dict[str, date]:
     implementation_start = _add_years(concept_start, 1)
     return {
         "concept_start_on": concept_start,
-        "concept_end_on": _add_years(concept_start, programme.concept_max_years) - timedelta(days=1),
+        "concept_end_on": _add_years(concept_start, programme.concept_max_years)
+        - timedelta(days=1),
         "implementation_start_on": implementation_start,
-        "implementation_end_on": _add_years(implementation_start, programme.implementation_max_years)
+        "implementation_end_on": _add_years(
+            implementation_start, programme.implementation_max_years
+        )
         - timedelta(days=1),
     }
 
@@ -75,7 +78,10 @@ def application_create(
     if not access.can_write_cluster(by, cluster.pk):
         raise PermissionDenied(_(NOT_EDITABLE))
     application = Application(
-        round=round, cluster=cluster, title=title, strategy_summary=strategy_summary,
+        round=round,
+        cluster=cluster,
+        title=title,
+        strategy_summary=strategy_summary,
         **default_periods(round),
     )
     refusals = round_accepts_outlines.refusals(application)
@@ -103,11 +109,15 @@ def application_update(*, application: Application, by: Any, **changes: Any) -> 
     if the budget still fits the new period)."""
     outline = set(changes) & OUTLINE_FIELDS
     phases = [phase for phase, fields in PERIOD_FIELDS.items() if set(changes) & fields]
-    unknown = set(changes) - OUTLINE_FIELDS - PERIOD_FIELDS[Phase.CONCEPT] - PERIOD_FIELDS[
-        Phase.IMPLEMENTATION
-    ]
+    unknown = (
+        set(changes)
+        - OUTLINE_FIELDS
+        - PERIOD_FIELDS[Phase.CONCEPT]
+        - PERIOD_FIELDS[Phase.IMPLEMENTATION]
+    )
     if unknown:
         raise ValueError(f"Not changeable here: {sorted(unknown)}")
+    locked: Application
     with budget_change(application, by=by, phases=phases) as locked:
         if outline and not rules.can_edit_application(by, locked):
             raise PermissionDenied(_(NOT_EDITABLE))
@@ -163,12 +173,13 @@ def application_transition(
         raise TransitionRefused("unknown_transition", _(UNKNOWN_TRANSITION) % {"name": name})
     comment = comment.strip()
     with transaction.atomic():
-        locked = (
+        locked: Application = (
             Application.objects.select_for_update(of=("self",))
             .with_programme()
             .get(pk=application.pk)
         )
-        Round.objects.select_for_update().filter(pk=locked.round_id).exists()
+        # The quota counts the round's selections: serialise transitions within a round.
+        Round.objects.select_for_update().get(pk=locked.round_id)
         if locked.state != application.state:
             raise ApplicationChangedMeanwhile(
                 "changed_meanwhile",
@@ -176,9 +187,11 @@ def application_transition(
             )
         option = transition_option(locked, name, by)
         if option.code == "not_permitted":
-            raise TransitionNotPermitted(option.code, option.refusals[0].detail, option.refusals)
+            raise TransitionNotPermitted(
+                option.code, option.refusals[0].detail, tuple(option.refusals)
+            )
         if option.code == "wrong_state":
-            raise TransitionRefused(option.code, option.refusals[0].detail, option.refusals)
+            raise TransitionRefused(option.code, option.refusals[0].detail, tuple(option.refusals))
         if option.comment_required and not comment:
             raise TransitionRefused(
                 "comment_required", _(COMMENT_REQUIRED) % {"transition": option.label}
@@ -199,4 +212,3 @@ def application_transition(
             comment=comment,
         )
     return locked
-

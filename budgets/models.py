@@ -160,12 +160,16 @@ class BudgetLine(models.Model):
         verbose_name=_("R&D project"),
     )
     grantee = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="budget_lines",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
         verbose_name=_("grantee"),
     )
     year = models.PositiveSmallIntegerField(_("calendar year"))
     position = models.ForeignKey(
-        BudgetPosition, on_delete=models.PROTECT, related_name="budget_lines",
+        BudgetPosition,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
         verbose_name=_("budget position"),
     )
     eligible_amount = MoneyField(

@@ -23,9 +23,7 @@ def budget_summaries(applications: Sequence[Any]) -> dict[int, BudgetSummary]:
     ):
         lines_by_application[line.application_id].append(line)
     terms_by_application: dict[int, dict[int, GranteeTerms]] = defaultdict(dict)
-    for terms in GranteeTerms.objects.filter(application_id__in=ids).select_related(
-        "organisation"
-    ):
+    for terms in GranteeTerms.objects.filter(application_id__in=ids).select_related("organisation"):
         terms_by_application[terms.application_id][terms.organisation_id] = terms
     projects_by_application: dict[int, list[RDProject]] = defaultdict(list)
     partners = ProjectPartner.objects.select_related("organisation").order_by(
@@ -71,7 +69,10 @@ def budget_problems(application: Any) -> list[Violation]:
 def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
     """All lines for officers and auditors; a cluster management sees its own cluster's."""
     lines = BudgetLine.objects.select_related(
-        "application__round__programme", "application__cluster", "rd_project", "grantee",
+        "application__round__programme",
+        "application__cluster",
+        "rd_project",
+        "grantee",
         "position",
     )
     if access.can_read_all(user):

@@ -96,8 +96,10 @@ def grantee_terms_ensure(application: Any, organisation: Organisation) -> Grante
     default = FundingRateDefault.objects.filter(
         programme=programme, legal_form=organisation.legal_form, size_class=organisation.size_class
     ).first()
-    basis = default.basis if default else (
-        Basis.AZA if organisation.legal_form == LegalForm.UNIVERSITY else Basis.AZK
+    basis = (
+        default.basis
+        if default
+        else (Basis.AZA if organisation.legal_form == LegalForm.UNIVERSITY else Basis.AZK)
     )
     rate = min(default.funding_rate, programme.max_funding_rate) if default else Decimal(0)
     terms = GranteeTerms(
@@ -123,9 +125,9 @@ def grantee_terms_set(
 ) -> GranteeTerms:
     """Set how an organisation is funded. Allowed while every phase it has lines in is open."""
     phases_with_lines = set(
-        BudgetLine.objects.filter(
-            application_id=application.pk, grantee=organisation
-        ).values_list("phase", flat=True)
+        BudgetLine.objects.filter(application_id=application.pk, grantee=organisation).values_list(
+            "phase", flat=True
+        )
     )
     with budget_change(application, by=by, phases=phases_with_lines) as locked:
         if not phases_with_lines and not any(locked.is_budget_open(p) for p in Phase):

@@ -260,9 +260,7 @@ def build_summary(
         caps=caps,
         concept=concept,
         implementation=implementation,
-        total=Capped(
-            concept.total.figures + implementation.total.figures, caps.cluster_cap_amount
-        ),
+        total=Capped(concept.total.figures + implementation.total.figures, caps.cluster_cap_amount),
     )
     violations = check_rules(
         summary=summary,
@@ -554,7 +552,9 @@ def plan_gaps(summary: BudgetSummary, phase: str) -> list[Violation]:
             scope = f"project:{block.project.pk}"
             params = {"project": block.project.title}
             if not any(o.is_german and o.pk in funded for o in block.partners):
-                gaps.append(Violation(Rule.PROJECT_WITHOUT_FUNDED_GERMAN_PARTNER, scope, params=params))
+                gaps.append(
+                    Violation(Rule.PROJECT_WITHOUT_FUNDED_GERMAN_PARTNER, scope, params=params)
+                )
             if not any(not o.is_german for o in block.partners):
                 gaps.append(Violation(Rule.PROJECT_WITHOUT_PARTNER_ABROAD, scope, params=params))
     if phase_summary.is_empty:

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from funding.money import format_eur, format_percent
 
@@ -51,7 +52,8 @@ def _messages() -> dict[str, str]:
     # Translated on each call, so the words follow the language active at that moment.
     return {
         Rule.CONCEPT_ANNUAL_CAP: gettext(
-            "The concept-phase grant for %(scope)s is %(actual)s, %(excess)s over the %(limit)s cap."
+            "The concept-phase grant for %(scope)s is %(actual)s, "
+            "%(excess)s over the %(limit)s cap."
         ),
         Rule.CONCEPT_MAX_YEARS: gettext(
             "The concept phase is budgeted over %(actual)s years (%(years)s); "
@@ -192,6 +194,4 @@ class BudgetRuleError(ValidationError):
 
     def __init__(self, violations: Sequence[Violation]) -> None:
         self.violations = list(violations)
-        super().__init__(
-            [ValidationError(v.message, code=str(v.rule)) for v in self.violations]
-        )
+        super().__init__([ValidationError(v.message, code=str(v.rule)) for v in self.violations])

@@ -32,7 +32,7 @@ def format_percent(rate_percent: Decimal) -> str:
     return f"{formats.number_format(rate_percent, decimal_pos=2, use_l10n=True)}\N{NO-BREAK SPACE}%"
 
 
-class MoneyField(models.DecimalField):
+class MoneyField(models.DecimalField):  # type: ignore[type-arg]
     """A EUR amount: 14 digits, two of them after the point."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -45,7 +45,7 @@ class MoneyField(models.DecimalField):
         return name, "django.db.models.DecimalField", args, kwargs
 
 
-class PercentField(models.DecimalField):
+class PercentField(models.DecimalField):  # type: ignore[type-arg]
     """A rate in percent with two places (0.00 to 100.00)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -23,4 +23,3 @@ def sync_role_permissions(**_kwargs: Any) -> None:
     auditor, _ = Group.objects.get_or_create(name=Role.AUDITOR)
     auditor.permissions.set(view)
     Group.objects.get_or_create(name=Role.CLUSTER_MANAGEMENT)
-

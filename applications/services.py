@@ -92,7 +92,7 @@ def application_create(
             _(ALREADY_APPLIED) % {"cluster": cluster.name, "round": round.number},
             code="already_applied",
         )
-    application.full_clean()
+    application.full_clean(exclude=["state"])  # protected: changes only by transitions
     application.save()
     return application
 
@@ -123,7 +123,7 @@ def application_update(*, application: Application, by: Any, **changes: Any) -> 
             raise PermissionDenied(_(NOT_EDITABLE))
         for name, value in changes.items():
             setattr(locked, name, value)
-        locked.full_clean()
+        locked.full_clean(exclude=["state"])
         locked.save()
     return locked
 

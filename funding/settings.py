@@ -128,4 +128,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own console handler would print every line a second time.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

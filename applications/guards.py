@@ -55,7 +55,9 @@ class Guard:
 
 
 def _local(moment: Any) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """The moment in Berlin time to the second, so a deadline missed by a second says so."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M:%S}"
 
 
 @Guard

@@ -4,6 +4,8 @@ Transitions change fields only. Locking, role checks, saving and the history rec
 ``applications.services.application_transition``, the one way any interface fires a transition.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -234,6 +236,16 @@ class PartnerRegion(models.Model):
         return f"{self.region} ({self.country}): {self.partner_name}"
 
 
+class ApplicationTransitionQuerySet(models.QuerySet["ApplicationTransition"]):
+    """History rows cannot be changed or deleted in bulk either."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError(_("State changes are history and cannot be altered."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("State changes are history and cannot be deleted."))
+
+
 class ApplicationTransition(models.Model):
     """An immutable record of one state change: who, when (UTC), from, to, which, and why."""
 
@@ -251,6 +263,8 @@ class ApplicationTransition(models.Model):
     )
     at = models.DateTimeField(_("at"), default=clock.now)
     comment = models.TextField(_("comment"), blank=True)
+
+    objects = ApplicationTransitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("state change")

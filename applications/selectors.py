@@ -134,9 +134,7 @@ class RoundOverview:
         return Decimal(self.round.envelope_amount) - self.committed.funding_amount
 
 
-def round_overview(
-    round_: Round, applications: ApplicationQuerySet | None = None
-) -> RoundOverview:
+def round_overview(round_: Round, applications: ApplicationQuerySet | None = None) -> RoundOverview:
     """Committed money of a round: the budgets of its selected applications and those after."""
     queryset = applications if applications is not None else Application.objects.all()
     members = list(queryset.filter(round=round_).with_programme().order_by("cluster__name"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from budgets.models import Phase
 from budgets.services import budget_change
 from funding import clock
+from funding.dates import add_years
 from programmes import access
 from programmes.models import Cluster, Round
 
@@ -48,24 +49,17 @@ class ApplicationChangedMeanwhile(TransitionError):
     """Someone else changed the application after the caller loaded it."""
 
 
-def _add_years(day: date, years: int) -> date:
-    return day.replace(year=day.year + years, day=min(day.day, 28) if day.month == 2 else day.day)
-
-
 def default_periods(round_: Round) -> dict[str, date]:
     """The concept phase starts with the round's funding and runs its maximum years; the
     implementation phase starts a year later (they may overlap) and runs its maximum years."""
     programme = round_.programme
     concept_start = round_.funding_starts_on
-    implementation_start = _add_years(concept_start, 1)
+    implementation_start = add_years(concept_start, 1)
     return {
         "concept_start_on": concept_start,
-        "concept_end_on": _add_years(concept_start, programme.concept_max_years)
-        - timedelta(days=1),
+        "concept_end_on": add_years(concept_start, programme.concept_max_years) - timedelta(days=1),
         "implementation_start_on": implementation_start,
-        "implementation_end_on": _add_years(
-            implementation_start, programme.implementation_max_years
-        )
+        "implementation_end_on": add_years(implementation_start, programme.implementation_max_years)
         - timedelta(days=1),
     }
 

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from funding.dates import add_years
 from programmes.models import Organisation, Programme
 
 from .arithmetic import Figures, grant_figures, sum_figures
@@ -326,8 +327,7 @@ def _year_outside(phase: PhaseSummary, year: int) -> Violation | None:
 def _phase_length(phase: PhaseSummary, max_years: int) -> Violation | None:
     """A phase of at most N years ends before the same day N years after it starts."""
     start = phase.start_on
-    first_day_too_late = start.replace(year=start.year + max_years, day=min(start.day, 28))
-    if phase.end_on < first_day_too_late:
+    if phase.end_on < add_years(start, max_years):
         return None
     return Violation(
         Rule.PHASE_TOO_LONG,

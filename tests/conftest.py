@@ -15,6 +15,12 @@ from .factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Personas are created for most tests; the production hasher would take most of the time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory()

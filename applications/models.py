@@ -37,7 +37,7 @@ class Application(FSMModelMixin, models.Model):
     implementation_start_on = models.DateField(_("implementation phase starts on"))
     implementation_end_on = models.DateField(_("implementation phase ends on"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = ApplicationManager()

@@ -1,0 +1,436 @@
+"""The demo applications, each told as the steps that happened to it and when.
+
+Pure data, spread over the states of the workflow. Plausible, not historically exact: the
+partner regions suit each cluster, the R&D projects and their budgets are invented.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from .catalogue import berlin
+from .steps import (
+    ConceptBudget,
+    Cost,
+    Create,
+    Fire,
+    GranteeCosts,
+    Project,
+    ProjectRevision,
+    Region,
+    Story,
+    company,
+    concept_costs,
+    university,
+)
+
+SUBMITTED = "Skizze fristgerecht eingereicht."
+
+STORIES = (
+    Story(
+        round_number=1,
+        cluster="it's OWL",
+        manager="its-owl",
+        title="it's OWL international: Intelligente Technische Systeme mit Pittsburgh, Bengaluru",
+        strategy_summary=(
+            "Gemeinsame Forschung zu selbstoptimierenden Produktionssystemen mit der Robotik-"
+            "Community in Pittsburgh; Industrie 4.0 für mittelständische Zulieferer in Indien."
+        ),
+        regions=(
+            Region("US", "Pennsylvania (Pittsburgh)", "Carnegie Mellon University"),
+            Region("IN", "Karnataka (Bengaluru)", "Indian Institute of Science"),
+        ),
+        steps=(
+            (berlin("2015-01-19 09:30"), Create()),
+            (berlin("2015-02-23 16:10"), Fire("submit", SUBMITTED)),
+            (berlin("2015-03-09 10:00"), Fire("start_review")),
+            (berlin("2015-10-20 14:00"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2015-11-16 11:20"),
+                ConceptBudget(
+                    concept_costs("190000.00", "55000.00", "110000.00", "60000.00", "35000.00")
+                ),
+            ),
+            (berlin("2016-01-04 09:00"), Fire("start_concept_phase")),
+            (
+                berlin("2016-09-12 15:30"),
+                Project(
+                    "Selbstoptimierende Produktionssysteme",
+                    "Lernende Steuerungen für wandlungsfähige Fertigungslinien.",
+                    date(2017, 1, 1),
+                    date(2019, 12, 1),
+                    lead="uni-paderborn",
+                    partners=("lippe-automation", "cmu"),
+                    budgets=(
+                        GranteeCosts("uni-paderborn", university("130000.00", "12000.00")),
+                        GranteeCosts("lippe-automation", company("200000.00", "10000.00")),
+                    ),
+                ),
+            ),
+            (
+                berlin("2016-09-14 10:45"),
+                Project(
+                    "Industrie 4.0 für Zulieferer in Indien",
+                    "Nachrüstbare Sensorik für bestehende Anlagen.",
+                    date(2017, 4, 1),
+                    date(2019, 12, 1),
+                    lead="teuto-sensorsysteme",
+                    partners=("uni-paderborn", "iisc"),
+                    budgets=(
+                        GranteeCosts("teuto-sensorsysteme", company("120000.00", "15000.00")),
+                        GranteeCosts("uni-paderborn", university("60000.00", "8000.00")),
+                    ),
+                ),
+            ),
+            (berlin("2016-11-30 17:00"), Fire("propose_implementation")),
+            (berlin("2017-01-16 10:30"), Fire("approve_implementation")),
+            (berlin("2020-03-02 09:15"), Fire("complete", "Verwendungsnachweise geprüft.")),
+        ),
+    ),
+    Story(
+        round_number=1,
+        cluster="ARENA2036",
+        manager="arena2036",
+        title="ARENA2036 goes Canada: Leichtbau und flexible Fertigung mit Québec und Ontario",
+        strategy_summary=(
+            "Partnerschaft mit den Automobil- und Leichtbauregionen Québec und Ontario: "
+            "gemeinsame Forschungsfabrik-Projekte zu Leichtbau, Robotik und Batteriesensorik."
+        ),
+        regions=(
+            Region("CA", "Québec (Montréal)", "Polytechnique Montréal"),
+            Region("CA", "Ontario (Waterloo)", "University of Waterloo", is_known_partner=True),
+        ),
+        steps=(
+            (berlin("2015-01-12 10:00"), Create()),
+            (berlin("2015-02-26 18:40"), Fire("submit", SUBMITTED)),
+            (berlin("2015-03-09 10:30"), Fire("start_review")),
+            (berlin("2015-10-20 14:05"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2015-11-20 09:45"),
+                ConceptBudget(
+                    concept_costs("210000.00", "55000.00", "120000.00", "60000.00", "35000.00")
+                ),
+            ),
+            (berlin("2016-01-04 09:10"), Fire("start_concept_phase")),
+            (
+                berlin("2016-10-05 14:00"),
+                Project(
+                    "Leichtbau-Karosserie für urbane Elektrofahrzeuge",
+                    "Faserverbund-Strukturbauteile in variantenreicher Kleinserie.",
+                    date(2017, 1, 1),
+                    date(2019, 12, 1),
+                    lead="uni-stuttgart",
+                    partners=("filder-fahrzeugtechnik", "polytechnique-montreal"),
+                    budgets=(
+                        GranteeCosts("uni-stuttgart", university("120000.00", "12000.00")),
+                        GranteeCosts("filder-fahrzeugtechnik", company("150000.00", "8000.00")),
+                    ),
+                ),
+            ),
+            (
+                berlin("2016-10-06 11:30"),
+                Project(
+                    "Adaptive Fertigung mit vernetzten Robotern",
+                    "Mobile Roboter, die sich ohne feste Bandstruktur selbst organisieren.",
+                    date(2017, 1, 1),
+                    date(2019, 12, 1),
+                    lead="fraunhofer-ipa",
+                    partners=("neckar-sensorik", "uwaterloo"),
+                    budgets=(
+                        GranteeCosts(
+                            "fraunhofer-ipa",
+                            (
+                                Cost("0837", Decimal("110000.00"), "Wissenschaftliche Mitarbeiter"),
+                                Cost("0838", Decimal("6000.00"), "Reisen nach Waterloo"),
+                            ),
+                        ),
+                        GranteeCosts("neckar-sensorik", company("90000.00", "20000.00")),
+                    ),
+                ),
+            ),
+            (
+                berlin("2016-10-07 16:15"),
+                Project(
+                    "Batteriesensorik für Fahrzeugflotten",
+                    "Zustandsüberwachung von Traktionsbatterien im Flottenbetrieb.",
+                    date(2017, 7, 1),
+                    date(2019, 12, 1),
+                    lead="neckar-sensorik",
+                    partners=("uni-stuttgart", "polytechnique-montreal"),
+                    budgets=(
+                        GranteeCosts("neckar-sensorik", company("70000.00", "10000.00")),
+                        GranteeCosts("uni-stuttgart", university("80000.00", "8000.00")),
+                    ),
+                ),
+            ),
+            (berlin("2016-11-25 12:00"), Fire("propose_implementation")),
+            (berlin("2017-02-06 10:00"), Fire("approve_implementation")),
+        ),
+    ),
+    Story(
+        round_number=1,
+        cluster="BioM",
+        manager="biom",
+        title="BioM – Boston: Zelltherapien und digitale Biomarker",
+        strategy_summary=(
+            "Brücke zwischen dem Münchner Biotech-Cluster und Boston/Cambridge: gemeinsame "
+            "Prozessentwicklung für Zelltherapien und Validierung digitaler Biomarker."
+        ),
+        regions=(
+            Region(
+                "US",
+                "Massachusetts (Boston)",
+                "Massachusetts Biotechnology Council (MassBio)",
+                is_known_partner=True,
+            ),
+        ),
+        steps=(
+            (berlin("2015-01-26 13:00"), Create()),
+            (berlin("2015-02-27 11:05"), Fire("submit", SUBMITTED)),
+            (berlin("2015-03-10 09:00"), Fire("start_review")),
+            (berlin("2015-10-20 14:10"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2015-11-24 15:30"),
+                ConceptBudget(
+                    concept_costs("225000.00", "55000.00", "130000.00", "55000.00", "30000.00")
+                ),
+            ),
+            (berlin("2016-01-05 10:00"), Fire("start_concept_phase")),
+            (
+                berlin("2016-09-20 10:00"),
+                Project(
+                    "Zelltherapien: gemeinsame Prozessentwicklung",
+                    "Skalierbare Herstellung autologer Zelltherapeutika.",
+                    date(2017, 1, 1),
+                    date(2019, 12, 1),
+                    lead="lmu",
+                    partners=("isar-biologics", "mgh"),
+                    budgets=(
+                        GranteeCosts("lmu", university("140000.00", "15000.00")),
+                        GranteeCosts("isar-biologics", company("160000.00", "40000.00")),
+                    ),
+                ),
+            ),
+            (
+                berlin("2016-09-21 14:30"),
+                Project(
+                    "Digitale Biomarker für klinische Studien",
+                    "Sensorgestützte Endpunkte für multizentrische Studien.",
+                    date(2017, 1, 1),
+                    date(2019, 12, 1),
+                    lead="tum",
+                    partners=("wuermtal-diagnostics", "boston-university"),
+                    budgets=(
+                        GranteeCosts("tum", university("120000.00", "22000.00")),
+                        GranteeCosts("wuermtal-diagnostics", company("130000.00", "10000.00")),
+                    ),
+                ),
+            ),
+            (berlin("2016-10-28 16:00"), Fire("propose_implementation")),
+            (
+                berlin("2016-11-21 11:00"),
+                Fire(
+                    "return_implementation",
+                    "Bitte die Reisekosten der TUM im Projekt „Digitale Biomarker“ begründen "
+                    "oder senken.",
+                ),
+            ),
+            (
+                berlin("2016-12-05 09:30"),
+                ProjectRevision(
+                    "Digitale Biomarker für klinische Studien",
+                    budgets=(
+                        GranteeCosts(
+                            "tum",
+                            (
+                                Cost(
+                                    "0846",
+                                    Decimal("14000.00"),
+                                    "Zwei Forschungsaufenthalte in Boston je Jahr",
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+            (berlin("2016-12-09 10:15"), Fire("propose_implementation")),
+        ),
+    ),
+    Story(
+        round_number=1,
+        cluster="MedicalValley EMN",
+        manager="medicalvalley",
+        title="Medical Valley EMN: Medizintechnik-Kooperation mit Shenzhen",
+        strategy_summary="Markterschließung und gemeinsame Entwicklung bildgebender Verfahren.",
+        regions=(
+            Region("CN", "Guangdong (Shenzhen)", "Shenzhen Medical Device Industry Association"),
+        ),
+        steps=(
+            (berlin("2015-02-02 10:00"), Create()),
+            (berlin("2015-02-27 15:45"), Fire("submit", SUBMITTED)),
+            (berlin("2015-03-10 09:30"), Fire("start_review")),
+            (
+                berlin("2015-10-20 14:20"),
+                Fire(
+                    "reject",
+                    "Nicht zur Förderung empfohlen: die geplanten F&E-Kooperationen sind noch zu "
+                    "wenig konkret, die Partner in der Zielregion noch nicht gewonnen.",
+                ),
+            ),
+        ),
+    ),
+    Story(
+        round_number=2,
+        cluster="Software-Cluster",
+        manager="software-cluster",
+        title="Software-Cluster Brasil: Sichere Software-Ökosysteme",
+        strategy_summary=(
+            "Mit dem Software-Cluster in Santa Catarina und der Universität São Paulo: sichere, "
+            "offene Plattformen für digitale Dienste in Städten und Unternehmen."
+        ),
+        regions=(
+            Region(
+                "BR",
+                "Santa Catarina (Florianópolis)",
+                "ACATE – Associação Catarinense de Tecnologia",
+                is_known_partner=True,
+            ),
+            Region("BR", "São Paulo", "Universidade de São Paulo"),
+        ),
+        steps=(
+            (berlin("2016-01-11 10:00"), Create()),
+            (berlin("2016-02-25 17:30"), Fire("submit", SUBMITTED)),
+            (berlin("2016-03-07 09:00"), Fire("start_review")),
+            (berlin("2016-10-12 13:00"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2016-11-10 10:30"),
+                ConceptBudget(
+                    concept_costs("220000.00", "55000.00", "125000.00", "65000.00", "35000.00")
+                ),
+            ),
+            (berlin("2017-01-09 09:00"), Fire("start_concept_phase")),
+            # The implementation plan is being written: one project so far.
+            (
+                berlin("2017-09-15 14:00"),
+                Project(
+                    "Sichere Software-Ökosysteme für Smart Cities",
+                    "Vertrauenswürdige Datenplattformen für kommunale Dienste.",
+                    date(2018, 1, 1),
+                    date(2020, 12, 1),
+                    lead="tu-darmstadt",
+                    partners=("rhein-main-software", "ufsc"),
+                    budgets=(
+                        GranteeCosts("tu-darmstadt", university("110000.00", "14000.00")),
+                        GranteeCosts("rhein-main-software", company("100000.00", "5000.00")),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    Story(
+        round_number=2,
+        cluster="Hamburg Aviation",
+        manager="hamburg-aviation",
+        title="Hamburg Aviation – Montréal: Kabine und Wartung der Zukunft",
+        strategy_summary=(
+            "Zusammenarbeit der Luftfahrtstandorte Hamburg und Montréal zu Kabinensystemen und "
+            "vorausschauender Wartung; Seattle als zweite Partnerregion."
+        ),
+        regions=(
+            Region("CA", "Québec (Montréal)", "Aéro Montréal", is_known_partner=True),
+            Region("US", "Washington (Seattle)", "Pacific Northwest Aerospace Alliance"),
+        ),
+        steps=(
+            (berlin("2016-01-18 11:00"), Create()),
+            (berlin("2016-02-24 12:20"), Fire("submit", SUBMITTED)),
+            (berlin("2016-03-07 09:30"), Fire("start_review")),
+            (berlin("2016-10-12 13:10"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2016-11-28 16:00"),
+                ConceptBudget(
+                    concept_costs("205000.00", "55000.00", "115000.00", "65000.00", "30000.00")
+                ),
+            ),
+        ),
+    ),
+    Story(
+        round_number=2,
+        cluster="Optence",
+        manager="optence",
+        title="Optence – Bordeaux: Photonik für die Produktion",
+        strategy_summary="Kooperation mit dem Photonik-Cluster in Nouvelle-Aquitaine.",
+        regions=(
+            Region(
+                "FR",
+                "Nouvelle-Aquitaine (Bordeaux)",
+                "Alpha – Route des Lasers & des Hyperfréquences",
+            ),
+        ),
+        steps=(
+            (berlin("2016-01-25 10:00"), Create()),
+            (berlin("2016-02-22 14:00"), Fire("submit", SUBMITTED)),
+            (
+                berlin("2016-03-01 09:00"),
+                Fire(
+                    "withdraw",
+                    "Die Partnerregion ist noch nicht abgestimmt; wir bewerben uns später erneut.",
+                ),
+            ),
+        ),
+    ),
+    Story(
+        round_number=3,
+        cluster="DeepSea Mining Alliance",
+        manager="deepsea",
+        title="DeepSea Mining Alliance: Umweltverträglicher Tiefseebergbau mit Norwegen und Japan",
+        strategy_summary=(
+            "Monitoring- und Fördertechnik für den Tiefseebergbau mit NTNU (Trondheim) und "
+            "JAMSTEC (Yokosuka)."
+        ),
+        regions=(
+            Region("NO", "Trøndelag (Trondheim)", "NTNU Ocean Space"),
+            Region("JP", "Kanagawa (Yokosuka)", "JAMSTEC"),
+        ),
+        steps=(
+            (berlin("2017-01-16 10:00"), Create()),
+            (berlin("2017-02-20 15:00"), Fire("submit", SUBMITTED)),
+            (berlin("2017-02-27 09:00"), Fire("start_review")),
+            (
+                berlin("2017-03-01 11:00"),
+                Fire(
+                    "request_revision",
+                    "Bitte die Rolle der japanischen Partner in der Skizze genauer beschreiben.",
+                ),
+            ),
+            (berlin("2017-03-10 16:30"), Fire("submit", "Überarbeitete Skizze.")),
+            (berlin("2017-03-20 09:00"), Fire("start_review")),
+        ),
+    ),
+    Story(
+        round_number=3,
+        cluster="MERGE",
+        manager="merge",
+        title="MERGE – Knoxville: Hybride Leichtbaustrukturen in Großserie",
+        strategy_summary="Faserverbund-Großserienfertigung mit dem Composites-Institut IACMI.",
+        regions=(Region("US", "Tennessee (Knoxville)", "IACMI – The Composites Institute"),),
+        steps=(
+            (berlin("2017-02-06 10:00"), Create()),
+            (berlin("2017-03-14 22:10"), Fire("submit", SUBMITTED)),
+        ),
+    ),
+    Story(
+        round_number=3,
+        cluster="Leichtbau BW",
+        manager="leichtbau-bw",
+        title="Leichtbau BW – Korea: Carbon-Leichtbau",
+        strategy_summary="",
+        regions=(
+            Region(
+                "KR",
+                "Jeollabuk-do (Jeonju)",
+                "Korea Institute of Carbon Convergence Technology",
+            ),
+        ),
+        # Started, never finished: the strategy summary is still missing.
+        steps=((berlin("2017-03-02 10:00"), Create()),),
+    ),
+)

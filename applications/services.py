@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from budgets.models import Phase
 from budgets.services import budget_change
 from funding import clock
+from funding.changes import ensure_changeable
 from funding.dates import add_years
 from programmes import access
 from programmes.models import Cluster, Round
@@ -103,14 +104,7 @@ def application_update(*, application: Application, by: Any, **changes: Any) -> 
     if the budget still fits the new period)."""
     outline = set(changes) & OUTLINE_FIELDS
     phases = [phase for phase, fields in PERIOD_FIELDS.items() if set(changes) & fields]
-    unknown = (
-        set(changes)
-        - OUTLINE_FIELDS
-        - PERIOD_FIELDS[Phase.CONCEPT]
-        - PERIOD_FIELDS[Phase.IMPLEMENTATION]
-    )
-    if unknown:
-        raise ValueError(f"Not changeable here: {sorted(unknown)}")
+    ensure_changeable(changes, OUTLINE_FIELDS.union(*PERIOD_FIELDS.values()))
     locked: Application
     with budget_change(application, by=by, phases=phases) as locked:
         if outline and not rules.can_edit_application(by, locked):

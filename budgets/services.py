@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from funding.changes import ensure_changeable
 from programmes import access
 from programmes.models import Basis, FundingRateDefault, LegalForm, Organisation
 
@@ -27,6 +28,14 @@ from .violations import BudgetRuleError, Rule, Violation
 NOT_YOURS = "You may not change this application's budget."
 PROJECT_OF_ANOTHER_APPLICATION = "This R&D project does not belong to the application."
 LINE_OF_ANOTHER_APPLICATION = "This budget line does not belong to the application."
+LINE_GONE = "This budget line no longer exists; it was changed meanwhile. Reload and try again."
+PROJECT_GONE = "This R&D project no longer exists; it was changed meanwhile. Reload and try again."
+
+# What a writer may change; the application a line or project belongs to is never among it.
+LINE_FIELDS = frozenset(
+    {"phase", "rd_project", "grantee", "year", "position", "eligible_amount", "justification"}
+)
+PROJECT_FIELDS = frozenset({"title", "description", "start_month", "end_month"})
 
 
 @dataclass(frozen=True)
@@ -124,13 +133,14 @@ def grantee_terms_set(
     by: Any,
 ) -> GranteeTerms:
     """Set how an organisation is funded. Allowed while every phase it has lines in is open."""
-    phases_with_lines = set(
-        BudgetLine.objects.filter(application_id=application.pk, grantee=organisation).values_list(
-            "phase", flat=True
+    with budget_change(application, by=by, phases=()) as locked:
+        phases_with_lines = set(
+            BudgetLine.objects.filter(application_id=locked.pk, grantee=organisation).values_list(
+                "phase", flat=True
+            )
         )
-    )
-    with budget_change(application, by=by, phases=phases_with_lines) as locked:
-        if not phases_with_lines and not any(locked.is_budget_open(p) for p in Phase):
+        _ensure_open(locked, phases_with_lines)
+        if not any(locked.is_budget_open(phase) for phase in Phase):
             _ensure_open(locked, Phase)
         terms = grantee_terms_ensure(locked, organisation)
         terms.basis = basis
@@ -145,7 +155,7 @@ def _save_line(application: Any, line: BudgetLine, by: Any) -> BudgetLine:
     if line.rd_project is not None and line.rd_project.application_id != application.pk:
         raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
     grantee_terms_ensure(application, line.grantee)
-    line.full_clean(exclude=["application"])
+    line.full_clean()
     line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
     line.save()
     return line
@@ -159,11 +169,15 @@ def budget_lines_write(
     by: Any,
 ) -> list[BudgetLine]:
     """Create or change lines by their key and delete others, all or nothing."""
-    phases = {item.phase for item in writes} | {line.phase for line in deletes}
-    with budget_change(application, by=by, phases=phases) as locked:
-        for line in deletes:
-            if line.application_id != locked.pk:
-                raise ValidationError(_(LINE_OF_ANOTHER_APPLICATION))
+    with budget_change(application, by=by, phases={item.phase for item in writes}) as locked:
+        if any(line.application_id != locked.pk for line in deletes):
+            raise ValidationError(_(LINE_OF_ANOTHER_APPLICATION))
+        # Read the lines again under the lock: the caller's copies may be stale.
+        doomed = list(BudgetLine.objects.filter(pk__in=[line.pk for line in deletes]))
+        if len(doomed) != len({line.pk for line in deletes}):
+            raise ValidationError(_(LINE_GONE))
+        _ensure_open(locked, {line.phase for line in doomed})
+        for line in doomed:
             line._history_user = by  # type: ignore[attr-defined]
             line.delete()
         saved = []
@@ -195,13 +209,18 @@ def budget_line_save(*, application: Any, by: Any, **line: Any) -> BudgetLine:
 
 
 def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLine:
-    """Change any field of an existing line (its keys included), keeping its history."""
-    phases = {line.phase, changes.get("phase", line.phase)}
-    with budget_change(line.application, by=by, phases=phases) as locked:
+    """Change a line's amount, justification or keys (not its application), keeping its
+    history. The caller's object is left as it was; the saved line is returned."""
+    ensure_changeable(changes, LINE_FIELDS)
+    with budget_change(line.application, by=by, phases=()) as locked:
+        current = BudgetLine.objects.filter(pk=line.pk, application_id=locked.pk).first()
+        if current is None:
+            raise ValidationError(_(LINE_GONE))
+        _ensure_open(locked, {current.phase, changes.get("phase", current.phase)})
         for name, value in changes.items():
-            setattr(line, name, value)
-        _save_line(locked, line, by)
-    return line
+            setattr(current, name, value)
+        _save_line(locked, current, by)
+    return current
 
 
 def budget_line_delete(*, line: BudgetLine, by: Any) -> None:
@@ -226,18 +245,23 @@ def rd_project_create(
             start_month=start_month,
             end_month=end_month,
         )
-        project.full_clean(exclude=["application"])
+        project.full_clean()
         project.save()
     return project
 
 
 def rd_project_update(*, project: RDProject, by: Any, **changes: Any) -> RDProject:
-    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]):
+    """Change a project's title, description or months (not its application)."""
+    ensure_changeable(changes, PROJECT_FIELDS)
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
+        current = RDProject.objects.filter(pk=project.pk, application_id=locked.pk).first()
+        if current is None:
+            raise ValidationError(_(PROJECT_GONE))
         for name, value in changes.items():
-            setattr(project, name, value)
-        project.full_clean(exclude=["application"])
-        project.save()
-    return project
+            setattr(current, name, value)
+        current.full_clean()
+        current.save()
+    return current
 
 
 def rd_project_delete(*, project: RDProject, by: Any) -> None:

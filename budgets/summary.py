@@ -346,7 +346,10 @@ def _concept_violations(
     concept: PhaseSummary, caps: Caps, management_organisation: Organisation
 ) -> list[Violation]:
     found: list[Violation] = []
-    budget_years = sorted(concept.by_year)
+    # A year whose lines are all 0.00 asks for no money, so it is no concept year.
+    budget_years = sorted(
+        year for year, capped in concept.by_year.items() if capped.figures.eligible_amount > 0
+    )
     if len(budget_years) > caps.concept_max_years:
         found.append(
             Violation(

@@ -21,6 +21,16 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Pages link static files; without DEBUG the settings use WhiteNoise's manifest storage,
+    which needs `collectstatic` first. The tests need the links, not the files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from applications.models import Application, PartnerRegion
 from applications.services import default_periods
 from budgets.models import BudgetPosition
+from programmes.access import Role
 from programmes.models import (
     Basis,
     Cluster,
@@ -163,7 +164,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 
 def user_with_role(username: str, role: str, cluster: Cluster | None = None) -> User:
-    user = User.objects.create_user(username=username, password="pw-" + username)
+    # Officers and auditors work in the admin (the back office), so they are staff.
+    user = User.objects.create_user(
+        username=username,
+        password="pw-" + username,
+        is_staff=role in (Role.OFFICER, Role.AUDITOR),
+    )
     user.groups.add(Group.objects.get(name=role))
     if cluster is not None:
         ClusterMembership.objects.create(user=user, cluster=cluster)

@@ -13,6 +13,7 @@ from applications.services import application_create, application_update
 from applications.states import State
 from budgets.violations import BudgetRuleError, Rule
 from funding import clock
+from funding.changes import NOT_CHANGEABLE
 
 from ..factories import ApplicationFactory, ProgrammeFactory, RoundFactory
 from .conftest import berlin, concept_budget_add
@@ -248,9 +249,10 @@ def test_application_update_refuses_phase_ending_before_start(application_a, man
 
 
 def test_application_update_refuses_other_fields(application_a, officer):
-    with pytest.raises(ValueError, match="state"):
+    with pytest.raises(ValidationError) as refused:
         application_update(application=application_a, by=officer, state=State.SELECTED)
 
+    assert refused.value.message_dict == {"state": [NOT_CHANGEABLE]}
     assert Application.objects.get(pk=application_a.pk).state == State.DRAFT
 
 

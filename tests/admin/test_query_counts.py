@@ -1,0 +1,97 @@
+"""The lists read a fixed number of queries, however many rows they show (no query per row)."""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application, ApplicationTransition, PartnerRegion
+from applications.states import State
+from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from programmes.models import Round
+
+from ..factories import ApplicationFactory, CompanyFactory, RoundFactory, position
+from .conftest import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def _application() -> Application:
+    """Each in its own round and cluster, so the rows share no related object."""
+    return ApplicationFactory(with_region=True)
+
+
+def _budget_line(officer) -> None:
+    application = _application()
+    BudgetLine.objects.create(
+        application=application,
+        phase=Phase.CONCEPT,
+        grantee=application.cluster.management_organisation,
+        year=application.concept_start_on.year,
+        position=position("AZA", "0812"),
+        eligible_amount=Decimal("1000.00"),
+    )
+
+
+def _transition(officer) -> None:
+    ApplicationTransition.objects.create(
+        application=_application(),
+        transition="start_review",
+        source_state=State.SUBMITTED,
+        target_state=State.IN_REVIEW,
+        by=officer,
+    )
+
+
+def _project(officer) -> RDProject:
+    application = _application()
+    return RDProject.objects.create(
+        application=application,
+        title="Project",
+        start_month=application.implementation_start_on.replace(day=1),
+        end_month=application.implementation_end_on.replace(day=1),
+    )
+
+
+def _partner(officer) -> None:
+    ProjectPartner.objects.create(project=_project(officer), organisation=CompanyFactory())
+
+
+def _terms(officer) -> None:
+    GranteeTerms.objects.create(
+        application=_application(),
+        organisation=CompanyFactory(),
+        basis="AZK",
+        funding_rate=Decimal("70.00"),
+    )
+
+
+MAKERS: dict[type, Callable] = {
+    Application: lambda officer: _application(),
+    Round: lambda officer: RoundFactory(),
+    PartnerRegion: lambda officer: _application(),
+    ApplicationTransition: _transition,
+    BudgetLine: _budget_line,
+    BudgetLine.history.model: _budget_line,
+    RDProject: _project,
+    ProjectPartner: _partner,
+    GranteeTerms: _terms,
+}
+
+
+@pytest.mark.parametrize("model", list(MAKERS), ids=[m._meta.label_lower for m in MAKERS])
+def test_changelist_query_count_does_not_grow_with_rows(officer_client, officer, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    make = MAKERS[model]
+    for _ in range(3):
+        make(officer)
+    officer_client.get(url)  # warm the per-process caches (content types, sessions)
+    few, response = count_queries(lambda: officer_client.get(url))
+    assert response.context["cl"].result_count == 3
+    for _ in range(27):
+        make(officer)
+    many, response = count_queries(lambda: officer_client.get(url))
+    assert response.context["cl"].result_count == 30
+    assert len(response.context["cl"].result_list) == 30
+    assert many == few

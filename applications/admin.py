@@ -20,7 +20,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.urls import URLPattern, path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Phase
@@ -37,7 +37,7 @@ from funding.admin_forms import (
 from funding.money import format_eur
 from programmes.models import Round
 
-from . import rules
+from . import admin_reviews, rules  # noqa: F401  (admin_reviews registers the jury models)
 from .models import Application, ApplicationTransition, PartnerRegion
 from .selectors import transition_option, transition_options
 from .services import (
@@ -54,7 +54,7 @@ from .services import (
 )
 from .states import SELECTED_STATES
 
-TRANSITION_DONE = "“%(transition)s” done: the application is now %(state)s."
+TRANSITION_DONE = gettext_noop("“%(transition)s” done: the application is now %(state)s.")
 
 ROUND_FILTER = ("round", related_filter("programme"))
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from budgets.models import Phase
 from budgets.selectors import budget_problems, phase_plan_problems
@@ -21,14 +22,24 @@ from .states import SELECTED_STATES
 if TYPE_CHECKING:
     from .models import Application
 
-ROUND_NOT_OPEN = "Round %(round)s is not open yet: its call is published on %(published)s."
-DEADLINE_PASSED = (
+ROUND_NOT_OPEN = gettext_noop(
+    "Round %(round)s is not open yet: its call is published on %(published)s."
+)
+DEADLINE_PASSED = gettext_noop(
     "The outline deadline of round %(round)s was %(deadline)s (Europe/Berlin); it is now %(now)s."
 )
-TITLE_MISSING = "The application needs a title."
-STRATEGY_MISSING = "The application needs a summary of its internationalisation strategy."
-PARTNER_REGIONS_MISSING = "The application needs at least one target partner region."
-QUOTA_REACHED = "Round %(round)s has already selected %(selected)s of its %(quota)s clusters."
+TITLE_MISSING = gettext_noop("The application needs a title.")
+STRATEGY_MISSING = gettext_noop(
+    "The application needs a summary of its internationalisation strategy."
+)
+PARTNER_REGIONS_MISSING = gettext_noop("The application needs at least one target partner region.")
+QUOTA_REACHED = gettext_noop(
+    "Round %(round)s has already selected %(selected)s of its %(quota)s clusters."
+)
+TOO_FEW_REVIEWS = gettext_noop(
+    "%(submitted)s of the %(required)s required reviews submitted: round %(round)s selects an "
+    "application only once %(required)s reviews of it are submitted."
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,24 @@ def selection_quota_not_reached(application: "Application") -> list[Refusal]:
             "quota_reached",
             _(QUOTA_REACHED)
             % {"round": round_.number, "selected": selected, "quota": round_.selection_quota},
+        )
+    ]
+
+
+@Guard
+def enough_reviews_submitted(application: "Application") -> list[Refusal]:
+    """The panel selects an application only once the round's minimum number of reviews of it
+    has been submitted (drafts do not count)."""
+    round_ = application.round
+    required = round_.min_submitted_reviews
+    submitted = application.reviewer_assignments.filter(review__submitted_at__isnull=False).count()
+    if submitted >= required:
+        return []
+    return [
+        Refusal(
+            "too_few_reviews",
+            _(TOO_FEW_REVIEWS)
+            % {"submitted": submitted, "required": required, "round": round_.number},
         )
     ]
 

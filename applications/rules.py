@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from programmes import access
 
-from .states import State
+from .states import REVIEWED_STATES, State
 
 if TYPE_CHECKING:
     from .models import Application
@@ -19,7 +19,15 @@ def is_officer(application: Any, user: Any) -> bool:
 
 
 def can_read_application(user: Any, application: "Application") -> bool:
-    return access.can_read_cluster(user, application.cluster_id)
+    """As ``Application.objects.visible_to``: officers and auditors, the cluster's management,
+    and a reviewer assigned to it once it is in review."""
+    if access.can_read_cluster(user, application.cluster_id):
+        return True
+    return (
+        access.is_reviewer(user)
+        and application.state in REVIEWED_STATES
+        and application.reviewer_assignments.filter(reviewer_id=user.pk).exists()
+    )
 
 
 def can_edit_application(user: Any, application: "Application") -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from budgets.models import Phase
 from budgets.services import budget_change
@@ -20,12 +21,12 @@ from .guards import Refusal, round_accepts_outlines
 from .models import Application, ApplicationTransition, PartnerRegion
 from .selectors import COMMENT_REQUIRED, TRANSITION_NAMES, transition_option
 
-NOT_EDITABLE = "Only a draft can be changed, by its cluster management or an officer."
-CHANGED_MEANWHILE = (
+NOT_EDITABLE = gettext_noop("Only a draft can be changed, by its cluster management or an officer.")
+CHANGED_MEANWHILE = gettext_noop(
     "The application was changed meanwhile (it is now %(state)s). Reload it and try again."
 )
-UNKNOWN_TRANSITION = "There is no transition “%(name)s”."
-ALREADY_APPLIED = "%(cluster)s already has an application in round %(round)s."
+UNKNOWN_TRANSITION = gettext_noop("There is no transition “%(name)s”.")
+ALREADY_APPLIED = gettext_noop("%(cluster)s already has an application in round %(round)s.")
 
 
 class TransitionError(Exception):

@@ -30,6 +30,10 @@ SELECTED_STATES = (
     State.COMPLETED,
 )
 
+# Applications the selection panel has in front of it or has decided on: the states in which a
+# reviewer sees the applications assigned to them, and which the round's ranking lists.
+REVIEWED_STATES = (State.IN_REVIEW, State.REJECTED, *SELECTED_STATES)
+
 # A phase's budget may be edited only while its plan is written; afterwards changes need a
 # change request.
 BUDGET_OPEN_STATES = {

@@ -67,7 +67,8 @@ def budget_problems(application: Any) -> list[Violation]:
 
 
 def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
-    """All lines for officers and auditors; a cluster management sees its own cluster's."""
+    """All lines for officers and auditors; a cluster management sees its own cluster's; a
+    reviewer those of the applications they see."""
     lines = BudgetLine.objects.select_related(
         "application__round__programme",
         "application__cluster",
@@ -77,7 +78,66 @@ def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
     )
     if access.can_read_all(user):
         return lines
+    if access.is_reviewer(user):
+        # Which applications a reviewer sees is the workflow's rule; asked through the relation,
+        # since the budget engine never imports the workflow.
+        applications: Any = BudgetLine._meta.get_field("application").related_model
+        return lines.filter(application__in=applications.objects.visible_to(user).values("pk"))
     cluster_id = access.cluster_id_of(user)
     if cluster_id is None:
         return lines.none()
     return lines.filter(application__cluster_id=cluster_id)
+
+
+def budget_summary_preview(
+    application: Any, *, writes: Sequence[Any] = (), deletes: Sequence[BudgetLine] = ()
+) -> BudgetSummary:
+    """The summary the budget would have with ``writes`` made and ``deletes`` deleted; writes
+    nothing. ``writes`` are ``budgets.services.LineInput``: a write replaces the line with the
+    same key (phase, R&D project, grantee, year, position). Grantees need their terms in place.
+
+    The budget grid shows this while the user types, so its figures (and the rules it breaks)
+    come from the one summary even when a cap is exceeded and the write would be refused.
+    """
+    deleted = {line.pk for line in deletes}
+    lines: dict[tuple[Any, ...], BudgetLine] = {}
+    for line in BudgetLine.objects.filter(application_id=application.pk).select_related(
+        "grantee", "position"
+    ):
+        if line.pk not in deleted:
+            key = (line.phase, line.rd_project_id, line.grantee_id, line.year, line.position_id)
+            lines[key] = line
+    for item in writes:
+        project_id = item.rd_project.pk if item.rd_project is not None else None
+        key = (item.phase, project_id, item.grantee.pk, item.year, item.position.pk)
+        lines[key] = BudgetLine(
+            application_id=application.pk,
+            phase=item.phase,
+            rd_project=item.rd_project,
+            grantee=item.grantee,
+            year=item.year,
+            position=item.position,
+            eligible_amount=item.eligible_amount,
+            justification=item.justification,
+        )
+    terms = {
+        terms.organisation_id: terms
+        for terms in GranteeTerms.objects.filter(application_id=application.pk).select_related(
+            "organisation"
+        )
+    }
+    partners = ProjectPartner.objects.select_related("organisation").order_by(
+        "-is_lead", "organisation__name"
+    )
+    projects = list(
+        RDProject.objects.filter(application_id=application.pk).prefetch_related(
+            Prefetch("partners", queryset=partners)
+        )
+    )
+    return build_summary(
+        application=application,
+        caps=Caps.of(application.round.programme),
+        lines=list(lines.values()),
+        terms=terms,
+        projects=projects,
+    )

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from funding.changes import ensure_changeable
 from programmes import access
@@ -25,11 +26,17 @@ from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPart
 from .selectors import budget_summary
 from .violations import BudgetRuleError, Rule, Violation
 
-NOT_YOURS = "You may not change this application's budget."
-PROJECT_OF_ANOTHER_APPLICATION = "This R&D project does not belong to the application."
-LINE_OF_ANOTHER_APPLICATION = "This budget line does not belong to the application."
-LINE_GONE = "This budget line no longer exists; it was changed meanwhile. Reload and try again."
-PROJECT_GONE = "This R&D project no longer exists; it was changed meanwhile. Reload and try again."
+NOT_YOURS = gettext_noop("You may not change this application's budget.")
+PROJECT_OF_ANOTHER_APPLICATION = gettext_noop(
+    "This R&D project does not belong to the application."
+)
+LINE_OF_ANOTHER_APPLICATION = gettext_noop("This budget line does not belong to the application.")
+LINE_GONE = gettext_noop(
+    "This budget line no longer exists; it was changed meanwhile. Reload and try again."
+)
+PROJECT_GONE = gettext_noop(
+    "This R&D project no longer exists; it was changed meanwhile. Reload and try again."
+)
 
 # What a writer may change; the application a line or project belongs to is never among it.
 LINE_FIELDS = frozenset(

@@ -19,8 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-CONFLICT = "This conflicts with a stored record (the same key twice?); nothing was saved."
+CONFLICT = gettext_noop(
+    "This conflicts with a stored record (the same key twice?); nothing was saved."
+)
 
 
 class ServiceRefused(Exception):

@@ -2,8 +2,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-NOT_CHANGEABLE = "This field cannot be changed here."
+NOT_CHANGEABLE = gettext_noop("This field cannot be changed here.")
 
 
 def ensure_changeable(changes: Iterable[str], allowed: frozenset[str]) -> None:

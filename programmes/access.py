@@ -1,7 +1,9 @@
 """Who may read and change what: the one place every interface asks.
 
 Officers act on everything, auditors read everything and change nothing, cluster managements read
-and change only their own cluster's data. Anything a user may not read is treated as absent (404).
+and change only their own cluster's data. Reviewers (jury members) read the applications assigned
+to them once they are in review, and write only their own reviews and conflict-of-interest
+declarations. Anything a user may not read is treated as absent (404).
 """
 
 from typing import Any
@@ -19,6 +21,7 @@ class Role(TextChoices):
     OFFICER = "officer", _("ministry officer")
     CLUSTER_MANAGEMENT = "cluster management", _("cluster management")
     AUDITOR = "auditor", _("auditor")
+    REVIEWER = "reviewer", _("reviewer (jury member)")
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -42,6 +45,10 @@ def is_auditor(user: Any) -> bool:
 
 def is_cluster_manager(user: Any) -> bool:
     return Role.CLUSTER_MANAGEMENT in roles_of(user)
+
+
+def is_reviewer(user: Any) -> bool:
+    return Role.REVIEWER in roles_of(user)
 
 
 def cluster_id_of(user: Any) -> int | None:

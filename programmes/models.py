@@ -121,6 +121,11 @@ class Round(models.Model):
     )
     selection_quota = models.PositiveSmallIntegerField(_("clusters to select"))
     envelope_amount = MoneyField(_("envelope (total budget)"))
+    min_submitted_reviews = models.PositiveSmallIntegerField(
+        _("submitted reviews required before selection"),
+        default=2,
+        help_text=_("An application can be selected only once this many reviews are submitted."),
+    )
 
     class Meta:
         verbose_name = _("round")

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group, Permission
 from .access import Role
 
 APPS = ("programmes", "budgets", "applications")
-# History rows are written by the services only; nobody adds, changes or deletes them by hand.
-READ_ONLY_MODELS = ("applicationtransition", "historicalbudgetline")
+# History rows and reviews are written by the services only (reviews by their reviewers);
+# nobody adds, changes or deletes them by hand in the admin.
+READ_ONLY_MODELS = ("applicationtransition", "historicalbudgetline", "review", "reviewscore")
 
 
 def sync_role_permissions(**_kwargs: Any) -> None:
@@ -23,3 +24,6 @@ def sync_role_permissions(**_kwargs: Any) -> None:
     auditor, _ = Group.objects.get_or_create(name=Role.AUDITOR)
     auditor.permissions.set(view)
     Group.objects.get_or_create(name=Role.CLUSTER_MANAGEMENT)
+    # Reviewers work outside the admin: the group only names the role (it may have been
+    # flushed since its migration ran).
+    Group.objects.get_or_create(name=Role.REVIEWER)

@@ -3,6 +3,7 @@ and an anonymous visitor; plus the InterSpiN programme and an open round."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from programmes.access import Role
 
@@ -19,6 +20,13 @@ from .factories import (
 def fast_password_hasher(settings):
     """Personas are created for most tests; the production hasher would take most of the time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English unless a test asks for German (translation.override)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

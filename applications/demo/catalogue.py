@@ -142,6 +142,51 @@ USERS = (
     DemoUser("deepsea", Role.CLUSTER_MANAGEMENT, "Henrik", "Jansen", "DeepSea Mining Alliance"),
     DemoUser("merge", Role.CLUSTER_MANAGEMENT, "Claudia", "Richter", "MERGE"),
     DemoUser("leichtbau-bw", Role.CLUSTER_MANAGEMENT, "Stefan", "Weber", "Leichtbau BW"),
+    # The selection panel (Auswahlgremium): jury members who review the outlines.
+    DemoUser("jury-schulz", Role.REVIEWER, "Claudia", "Schulz"),
+    DemoUser("jury-neumann", Role.REVIEWER, "Martin", "Neumann"),
+    DemoUser("jury-lange", Role.REVIEWER, "Eva", "Lange"),
+)
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    name: str
+    description: str
+    weight: Decimal
+    scale_min: int = 1
+    scale_max: int = 5
+
+
+# The criteria every demo round's outlines are scored on (in this order), after the InterSpiN
+# call's emphasis: strategy and R&D cooperation weigh most.
+CRITERIA = (
+    CriterionSpec(
+        "Qualität der Internationalisierungsstrategie",
+        "Klare Ziele, begründete Auswahl der Partnerregionen, realistischer Zeitplan.",
+        Decimal("2.00"),
+    ),
+    CriterionSpec(
+        "Passung der Partnerregionen",
+        "Ergänzen die Partnerregionen die Stärken des Clusters? Bekannte oder neue Partner?",
+        Decimal("1.50"),
+    ),
+    CriterionSpec(
+        "Nutzen für den gesamten Cluster",
+        "Auch für die nicht geförderten Mitglieder: wie erreichen sie Informationen und Kontakte?",
+        Decimal("1.50"),
+    ),
+    CriterionSpec(
+        "Nachhaltigkeit über die Förderung hinaus",
+        "Tragen die Kooperationen nach dem Ende der Förderung weiter?",
+        Decimal("1.00"),
+    ),
+    CriterionSpec(
+        "Qualität der geplanten FuE-Kooperationen",
+        "Konkrete Projekte mit Partnern im Ausland, Finanzierung und Umgang mit geistigem "
+        "Eigentum.",
+        Decimal("2.00"),
+    ),
 )
 
 

@@ -21,7 +21,15 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import Application, ConflictOfInterest, Review, ReviewCriterion
+from applications.review_services import (
+    ScoreInput,
+    conflict_declare,
+    criterion_create,
+    review_save_draft,
+    review_submit,
+    reviewer_assign,
+)
 from applications.services import application_create, application_transition, partner_region_add
 from budgets.models import BudgetPosition, Phase, RDProject
 from budgets.services import LineInput, budget_lines_write, project_partner_add, rd_project_create
@@ -37,14 +45,16 @@ from programmes.models import (
     Round,
 )
 
-from .catalogue import ORGANISATIONS, PROGRAMME, RATE_DEFAULTS, ROUNDS, USERS, DemoUser
+from .catalogue import CRITERIA, ORGANISATIONS, PROGRAMME, RATE_DEFAULTS, ROUNDS, USERS, DemoUser
 from .steps import (
     ConceptBudget,
+    ConflictDeclared,
     Create,
     Fire,
     GranteeCosts,
     Project,
     ProjectRevision,
+    Reviewed,
     Step,
     Story,
 )
@@ -113,6 +123,29 @@ def rounds_load(programme: Programme) -> dict[int, Round]:
             },
         )
     return rounds
+
+
+def criteria_load(rounds: Mapping[int, Round], officer: Any) -> int:
+    """The review criteria of each round that has none yet, through the service; returns how
+    many were created. A round's criteria are the officers' data once set (and frozen once
+    reviewed), so an existing set is left as it is."""
+    created = 0
+    for round_ in rounds.values():
+        if ReviewCriterion.objects.filter(round=round_).exists():
+            continue
+        for order, spec in enumerate(CRITERIA):
+            criterion_create(
+                round=round_,
+                name=spec.name,
+                description=spec.description,
+                weight=spec.weight,
+                scale_min=spec.scale_min,
+                scale_max=spec.scale_max,
+                order=order,
+                by=officer,
+            )
+            created += 1
+    return created
 
 
 def cluster_rows() -> list[dict[str, str]]:
@@ -289,7 +322,33 @@ def _perform(step: Step, story: Story, application: Application | None, cast: Ca
         budget_lines_write(
             application=application, writes=_project_lines(cast, project, step.budgets), by=manager
         )
+    elif isinstance(step, Reviewed):
+        _review(step, application, cast)
+    elif isinstance(step, ConflictDeclared):
+        reviewer = cast.managers[step.reviewer]
+        conflict_declare(
+            reviewer=reviewer, cluster=application.cluster, reason=step.reason, by=reviewer
+        )
     return application
+
+
+def _review(step: Reviewed, application: Application, cast: Cast) -> None:
+    """Assign the jury member, let them score and recommend, and submit unless a draft."""
+    reviewer = cast.managers[step.reviewer]
+    assignment = reviewer_assign(application=application, reviewer=reviewer, by=cast.officer)
+    criteria = ReviewCriterion.objects.filter(round_id=application.round_id).order_by("order", "pk")
+    draft = review_save_draft(
+        assignment=assignment,
+        scores=[
+            ScoreInput(criterion, score)
+            for criterion, score in zip(criteria, step.scores, strict=True)
+        ],
+        recommendation=step.recommendation,
+        comment=step.comment,
+        by=reviewer,
+    )
+    if not step.draft:
+        review_submit(review=draft, by=reviewer)
 
 
 def story_replay(story: Story, cast: Cast) -> Application | None:
@@ -316,6 +375,9 @@ class DemoReport:
     applications_created: int
     applications_skipped: int
     state_counts: dict[str, int]
+    reviews_submitted: int
+    review_drafts: int
+    conflicts_declared: int
     logins: list[DemoUser]
 
     def summary_lines(self) -> list[str]:
@@ -332,10 +394,13 @@ class DemoReport:
             f"Applications: {sum(self.state_counts.values())} "
             f"({self.applications_created} new, {self.applications_skipped} already there): "
             f"{states}",
+            f"Reviews: {self.reviews_submitted} submitted, {self.review_drafts} draft; "
+            f"{self.conflicts_declared} conflict(s) of interest declared",
             "Demo logins (user / password):",
         ]
         for user in self.logins:
-            where = f", {user.cluster}" if user.cluster else ", uses /admin/"
+            where = f", {user.cluster}" if user.cluster else ""
+            where += ", uses /admin/" if user.is_staff else ""
             lines.append(f"  {user.username} / {user.password}  ({user.role}{where})")
         return lines
 
@@ -350,8 +415,10 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
     log(f"{len(clusters)} clusters with their management organisations.")
     users = {spec.username: user_load(spec, clusters) for spec in USERS}
     log(f"{len(users)} demo users.")
+    officer = users[next(spec.username for spec in USERS if spec.role == Role.OFFICER)]
+    log(f"{criteria_load(rounds, officer)} new review criteria.")
     cast = Cast(
-        officer=users[next(spec.username for spec in USERS if spec.role == Role.OFFICER)],
+        officer=officer,
         managers=users,
         rounds=rounds,
         clusters=clusters,
@@ -374,6 +441,7 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
             steps = len(story.transitions)
             log(f"  {label}: {application.state} after {steps} transition{'s' * (steps != 1)}.")
     applications = Application.objects.filter(round__programme=programme)
+    reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(
         programme=programme,
         rounds=[rounds[number] for number in sorted(rounds)],
@@ -382,5 +450,8 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
         applications_created=created,
         applications_skipped=skipped,
         state_counts=dict(Counter(applications.values_list("state", flat=True))),
+        reviews_submitted=reviews.submitted().count(),
+        review_drafts=reviews.filter(submitted_at__isnull=True).count(),
+        conflicts_declared=ConflictOfInterest.objects.count(),
         logins=list(USERS),
     )

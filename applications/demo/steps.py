@@ -74,7 +74,27 @@ class ProjectRevision:
     budgets: tuple[GranteeCosts, ...]
 
 
-Step = Create | Fire | ConceptBudget | Project | ProjectRevision
+@dataclass(frozen=True)
+class Reviewed:
+    """The officer assigns a jury member, who scores every criterion of the round (in the
+    criteria's order) and recommends; submitted unless ``draft``."""
+
+    reviewer: str  # username
+    scores: tuple[int, ...]
+    recommendation: str
+    comment: str = ""
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class ConflictDeclared:
+    """A jury member declares a conflict of interest with the story's cluster."""
+
+    reviewer: str  # username
+    reason: str
+
+
+Step = Create | Fire | ConceptBudget | Project | ProjectRevision | Reviewed | ConflictDeclared
 
 
 @dataclass(frozen=True)

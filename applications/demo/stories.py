@@ -10,6 +10,7 @@ from decimal import Decimal
 from .catalogue import berlin
 from .steps import (
     ConceptBudget,
+    ConflictDeclared,
     Cost,
     Create,
     Fire,
@@ -17,6 +18,7 @@ from .steps import (
     Project,
     ProjectRevision,
     Region,
+    Reviewed,
     Story,
     company,
     concept_costs,
@@ -24,6 +26,8 @@ from .steps import (
 )
 
 SUBMITTED = "Skizze fristgerecht eingereicht."
+SELECTED = "Empfehlung des Auswahlgremiums: zur Förderung ausgewählt."
+FUND, DO_NOT_FUND, UNDECIDED = "fund", "do_not_fund", "undecided"
 
 STORIES = (
     Story(
@@ -43,7 +47,25 @@ STORIES = (
             (berlin("2015-01-19 09:30"), Create()),
             (berlin("2015-02-23 16:10"), Fire("submit", SUBMITTED)),
             (berlin("2015-03-09 10:00"), Fire("start_review")),
-            (berlin("2015-10-20 14:00"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2015-06-15 17:20"),
+                Reviewed(
+                    "jury-schulz",
+                    (5, 4, 4, 4, 5),
+                    FUND,
+                    "Überzeugende Strategie; die Projekte mit Pittsburgh sind weit gediehen.",
+                ),
+            ),
+            (
+                berlin("2015-06-22 09:40"),
+                Reviewed(
+                    "jury-neumann",
+                    (4, 5, 4, 3, 5),
+                    FUND,
+                    "Sehr gute Partnerwahl; Verstetigung nach der Förderung noch offen.",
+                ),
+            ),
+            (berlin("2015-10-20 14:00"), Fire("select", SELECTED)),
             (
                 berlin("2015-11-16 11:20"),
                 ConceptBudget(
@@ -103,7 +125,25 @@ STORIES = (
             (berlin("2015-01-12 10:00"), Create()),
             (berlin("2015-02-26 18:40"), Fire("submit", SUBMITTED)),
             (berlin("2015-03-09 10:30"), Fire("start_review")),
-            (berlin("2015-10-20 14:05"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2015-06-16 11:00"),
+                Reviewed(
+                    "jury-schulz",
+                    (4, 4, 5, 4, 4),
+                    FUND,
+                    "Die Forschungsfabrik bindet auch kleine Mitglieder gut ein.",
+                ),
+            ),
+            (
+                berlin("2015-06-30 15:10"),
+                Reviewed(
+                    "jury-lange",
+                    (5, 4, 4, 4, 4),
+                    FUND,
+                    "Klare Ziele in Québec und Ontario; Waterloo ist ein bewährter Partner.",
+                ),
+            ),
+            (berlin("2015-10-20 14:05"), Fire("select", SELECTED)),
             (
                 berlin("2015-11-20 09:45"),
                 ConceptBudget(
@@ -187,7 +227,31 @@ STORIES = (
             (berlin("2015-01-26 13:00"), Create()),
             (berlin("2015-02-27 11:05"), Fire("submit", SUBMITTED)),
             (berlin("2015-03-10 09:00"), Fire("start_review")),
-            (berlin("2015-10-20 14:10"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2015-03-12 08:30"),
+                ConflictDeclared(
+                    "jury-lange", "Ich habe 2014 ein Mitgliedsunternehmen von BioM beraten."
+                ),
+            ),
+            (
+                berlin("2015-06-18 10:15"),
+                Reviewed(
+                    "jury-schulz",
+                    (4, 5, 3, 4, 4),
+                    FUND,
+                    "Boston passt ideal; der Nutzen für die übrigen Mitglieder bleibt vage.",
+                ),
+            ),
+            (
+                berlin("2015-07-01 16:45"),
+                Reviewed(
+                    "jury-neumann",
+                    (4, 4, 3, 3, 5),
+                    FUND,
+                    "Starke Projekte zu Zelltherapien; Informationsfluss im Cluster ausbauen.",
+                ),
+            ),
+            (berlin("2015-10-20 14:10"), Fire("select", SELECTED)),
             (
                 berlin("2015-11-24 15:30"),
                 ConceptBudget(
@@ -269,6 +333,24 @@ STORIES = (
             (berlin("2015-02-27 15:45"), Fire("submit", SUBMITTED)),
             (berlin("2015-03-10 09:30"), Fire("start_review")),
             (
+                berlin("2015-06-25 13:00"),
+                Reviewed(
+                    "jury-neumann",
+                    (2, 3, 2, 2, 2),
+                    DO_NOT_FUND,
+                    "Die FuE-Kooperationen sind noch nicht konkret; Partner fehlen.",
+                ),
+            ),
+            (
+                berlin("2015-07-02 10:30"),
+                Reviewed(
+                    "jury-lange",
+                    (3, 2, 2, 3, 2),
+                    DO_NOT_FUND,
+                    "Marktzugang statt Forschungskooperation; so nicht förderfähig.",
+                ),
+            ),
+            (
                 berlin("2015-10-20 14:20"),
                 Fire(
                     "reject",
@@ -300,7 +382,25 @@ STORIES = (
             (berlin("2016-01-11 10:00"), Create()),
             (berlin("2016-02-25 17:30"), Fire("submit", SUBMITTED)),
             (berlin("2016-03-07 09:00"), Fire("start_review")),
-            (berlin("2016-10-12 13:00"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2016-06-13 14:00"),
+                Reviewed(
+                    "jury-schulz",
+                    (5, 4, 4, 5, 4),
+                    FUND,
+                    "ACATE ist ein erprobter Partner; die Plattform trägt über die Förderung.",
+                ),
+            ),
+            (
+                berlin("2016-06-20 11:30"),
+                Reviewed(
+                    "jury-neumann",
+                    (4, 4, 5, 4, 4),
+                    FUND,
+                    "Gute Einbindung der Mitglieder über offene Workshops.",
+                ),
+            ),
+            (berlin("2016-10-12 13:00"), Fire("select", SELECTED)),
             (
                 berlin("2016-11-10 10:30"),
                 ConceptBudget(
@@ -343,7 +443,25 @@ STORIES = (
             (berlin("2016-01-18 11:00"), Create()),
             (berlin("2016-02-24 12:20"), Fire("submit", SUBMITTED)),
             (berlin("2016-03-07 09:30"), Fire("start_review")),
-            (berlin("2016-10-12 13:10"), Fire("select", "Empfehlung des Auswahlgremiums.")),
+            (
+                berlin("2016-06-14 09:00"),
+                Reviewed(
+                    "jury-lange",
+                    (4, 5, 4, 4, 4),
+                    FUND,
+                    "Montréal ist die naheliegende Partnerregion; solide Planung.",
+                ),
+            ),
+            (
+                berlin("2016-06-27 15:20"),
+                Reviewed(
+                    "jury-neumann",
+                    (3, 4, 4, 4, 3),
+                    UNDECIDED,
+                    "Die Rolle von Seattle ist noch unklar; Projekte teils wenig konkret.",
+                ),
+            ),
+            (berlin("2016-10-12 13:10"), Fire("select", SELECTED)),
             (
                 berlin("2016-11-28 16:00"),
                 ConceptBudget(
@@ -403,6 +521,20 @@ STORIES = (
             ),
             (berlin("2017-03-10 16:30"), Fire("submit", "Überarbeitete Skizze.")),
             (berlin("2017-03-20 09:00"), Fire("start_review")),
+            # The panel is still at work: one review submitted, one a draft.
+            (
+                berlin("2017-05-08 10:00"),
+                Reviewed(
+                    "jury-schulz",
+                    (4, 3, 4, 3, 3),
+                    UNDECIDED,
+                    "Wichtiges Thema; die Umweltstandards der Projekte genauer darlegen.",
+                ),
+            ),
+            (
+                berlin("2017-05-15 18:30"),
+                Reviewed("jury-lange", (4, 4, 3, 3, 4), "", "Noch in Arbeit.", draft=True),
+            ),
         ),
     ),
     Story(

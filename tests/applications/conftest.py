@@ -28,6 +28,7 @@ from budgets.services import (
 from programmes.access import Role
 from programmes.models import Cluster, Round
 
+from ..competition.support import reviews_for_selection
 from ..factories import (
     BERLIN,
     ApplicationFactory,
@@ -72,7 +73,8 @@ WORKFLOW: dict[str, Step] = {
     ),
     "start_review": Step((State.SUBMITTED,), State.IN_REVIEW, OFFICER),
     "request_revision": Step((State.IN_REVIEW,), State.DRAFT, OFFICER, comment_required=True),
-    "select": Step((State.IN_REVIEW,), State.SELECTED, OFFICER),
+    # Issue 4: the officer records the panel's decision with a justification.
+    "select": Step((State.IN_REVIEW,), State.SELECTED, OFFICER, comment_required=True),
     "reject": Step((State.IN_REVIEW,), State.REJECTED, OFFICER, comment_required=True),
     "start_concept_phase": Step((State.SELECTED,), State.CONCEPT_PHASE, OFFICER),
     "propose_implementation": Step(
@@ -192,9 +194,12 @@ def rd_project_add(
     return project
 
 
-def satisfy_guards(application: Application, name: str, manager: Any) -> None:
-    """Give the application what the guard of transition ``name`` asks for: a concept budget
-    before the concept phase starts, an implementation plan before it is proposed."""
+def satisfy_guards(application: Application, name: str, manager: Any, officer: Any) -> None:
+    """Give the application what the guard of transition ``name`` asks for: the submitted
+    reviews its round requires before it is selected, a concept budget before the concept
+    phase starts, an implementation plan before it is proposed."""
+    if name == "select":
+        reviews_for_selection(application, officer=officer)
     if name == "start_concept_phase":
         concept_budget_add(application, manager)
     if name == "propose_implementation":
@@ -204,7 +209,7 @@ def satisfy_guards(application: Application, name: str, manager: Any) -> None:
 def bring_to(application: Application, state: State, *, officer: Any, manager: Any) -> Application:
     """Fire the real transitions from draft to ``state``, satisfying each guard on the way."""
     for name in PATHS[state]:
-        satisfy_guards(application, name, manager)
+        satisfy_guards(application, name, manager, officer)
         step = WORKFLOW[name]
         by = officer if step.role == OFFICER else manager
         application = fire(application, name, by, REASON if step.comment_required else "")

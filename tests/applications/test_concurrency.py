@@ -19,6 +19,7 @@ from applications.models import Application, ApplicationTransition
 from applications.services import ApplicationChangedMeanwhile, TransitionRefused
 from applications.states import State
 
+from ..competition.support import reviews_for_selection
 from .conftest import REASON, bring_to, fire
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -78,7 +79,7 @@ def firing(application: Application, name: str, by: Any, comment: str = "") -> C
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [(("select", ""), ("select", "")), (("select", ""), ("reject", REASON))],
+    [(("select", REASON), ("select", REASON)), (("select", REASON), ("reject", REASON))],
     ids=["select-vs-select", "select-vs-reject"],
 )
 def test_concurrent_transitions_one_wins(
@@ -91,6 +92,7 @@ def test_concurrent_transitions_one_wins(
         application = bring_to(
             entrant.application, State.IN_REVIEW, officer=officer, manager=entrant.manager
         )
+        reviews_for_selection(application, officer=officer)
         # Both officers opened the application page before either clicked.
         seen_by_1 = Application.objects.get(pk=application.pk)
         seen_by_2 = Application.objects.get(pk=application.pk)
@@ -126,10 +128,12 @@ def test_concurrent_selections_keep_quota(
             bring_to(e.application, State.IN_REVIEW, officer=officer, manager=e.manager)
             for e in entrants
         ]
+        for application in in_review:
+            reviews_for_selection(application, officer=officer)
 
         results = race(
-            firing(in_review[0], "select", officer),
-            firing(in_review[1], "select", officer_2),
+            firing(in_review[0], "select", officer, REASON),
+            firing(in_review[1], "select", officer_2, REASON),
         )
 
         refused = [r for r in results if isinstance(r, Exception)]

@@ -15,6 +15,7 @@ from budgets.services import budget_line_save
 from budgets.violations import Rule
 from funding import clock
 
+from ..competition.support import JUSTIFICATION, reviews_for_selection
 from ..factories import ApplicationFactory, RoundFactory, position
 from .conftest import (
     CONCEPT_AMOUNT_PER_YEAR,
@@ -148,6 +149,7 @@ def test_submit_refusal_lists_every_missing_part(open_round, cluster_a, manager_
 
 COMMENTED = {
     "request_revision": State.IN_REVIEW,
+    "select": State.IN_REVIEW,
     "reject": State.IN_REVIEW,
     "return_implementation": State.IMPLEMENTATION_PROPOSED,
     "decline_implementation": State.IMPLEMENTATION_PROPOSED,
@@ -169,18 +171,27 @@ def test_transition_refused_without_comment(name, comment, application_a, advanc
 # The quota
 
 
+def reviewed(application: Application, officer) -> Application:
+    """An application in review with the submitted reviews its round requires, so that only
+    the quota can stand in the way of its selection."""
+    reviews_for_selection(application, officer=officer)
+    return application
+
+
 def test_select_refused_once_quota_reached(round_with_quota, applicant, officer):
     round_ = round_with_quota(2)
     applicants = [applicant(round_) for _ in range(3)]
     in_review = [
-        bring_to(a.application, State.IN_REVIEW, officer=officer, manager=a.manager)
+        reviewed(
+            bring_to(a.application, State.IN_REVIEW, officer=officer, manager=a.manager), officer
+        )
         for a in applicants
     ]
-    fire(in_review[0], "select", officer)
-    fire(in_review[1], "select", officer)
+    fire(in_review[0], "select", officer, JUSTIFICATION)
+    fire(in_review[1], "select", officer, JUSTIFICATION)
 
     with translation.override("en"), pytest.raises(TransitionRefused) as refused:
-        fire(in_review[2], "select", officer)
+        fire(in_review[2], "select", officer, JUSTIFICATION)
 
     assert refused.value.code == "quota_reached"
     assert "2 of its 2" in refused.value.detail
@@ -193,9 +204,10 @@ def test_select_withdrawn_selection_frees_a_place(round_with_quota, applicant, o
     for selected in (first, second):
         bring_to(selected.application, State.SELECTED, officer=officer, manager=selected.manager)
     waiting = bring_to(third.application, State.IN_REVIEW, officer=officer, manager=third.manager)
+    reviewed(waiting, officer)
     fire(Application.objects.get(pk=first.application.pk), "withdraw", first.manager)
 
-    selected = fire(waiting, "select", officer)
+    selected = fire(waiting, "select", officer, JUSTIFICATION)
 
     assert selected.state == State.SELECTED
 
@@ -205,11 +217,12 @@ def test_select_rejected_and_withdrawn_do_not_count(round_with_quota, applicant,
     rejected, withdrawn, waiting = (applicant(round_) for _ in range(3))
     bring_to(rejected.application, State.REJECTED, officer=officer, manager=rejected.manager)
     bring_to(withdrawn.application, State.WITHDRAWN, officer=officer, manager=withdrawn.manager)
-    application = bring_to(
-        waiting.application, State.IN_REVIEW, officer=officer, manager=waiting.manager
+    application = reviewed(
+        bring_to(waiting.application, State.IN_REVIEW, officer=officer, manager=waiting.manager),
+        officer,
     )
 
-    assert fire(application, "select", officer).state == State.SELECTED
+    assert fire(application, "select", officer, JUSTIFICATION).state == State.SELECTED
 
 
 def test_select_closed_and_completed_count_against_quota(round_with_quota, applicant, officer):
@@ -218,12 +231,13 @@ def test_select_closed_and_completed_count_against_quota(round_with_quota, appli
     closed, completed, waiting = (applicant(round_) for _ in range(3))
     bring_to(closed.application, State.CLOSED, officer=officer, manager=closed.manager)
     bring_to(completed.application, State.COMPLETED, officer=officer, manager=completed.manager)
-    application = bring_to(
-        waiting.application, State.IN_REVIEW, officer=officer, manager=waiting.manager
+    application = reviewed(
+        bring_to(waiting.application, State.IN_REVIEW, officer=officer, manager=waiting.manager),
+        officer,
     )
 
     with translation.override("en"), pytest.raises(TransitionRefused) as refused:
-        fire(application, "select", officer)
+        fire(application, "select", officer, JUSTIFICATION)
 
     assert refused.value.code == "quota_reached"
     assert "2 of its 2" in refused.value.detail
@@ -234,11 +248,14 @@ def test_select_quota_is_per_round(round_with_quota, applicant, officer):
     taken = applicant(full)
     bring_to(taken.application, State.SELECTED, officer=officer, manager=taken.manager)
     elsewhere = applicant(other)
-    application = bring_to(
-        elsewhere.application, State.IN_REVIEW, officer=officer, manager=elsewhere.manager
+    application = reviewed(
+        bring_to(
+            elsewhere.application, State.IN_REVIEW, officer=officer, manager=elsewhere.manager
+        ),
+        officer,
     )
 
-    assert fire(application, "select", officer).state == State.SELECTED
+    assert fire(application, "select", officer, JUSTIFICATION).state == State.SELECTED
 
 
 # The concept budget

@@ -24,7 +24,7 @@ FIRST_SOURCES = {name: step.sources[0] for name, step in WORKFLOW.items()}
 def test_transition_writes_one_history_row(name, application_a, advance, officer, manager_a):
     source = FIRST_SOURCES[name]
     application = advance(application_a, source)
-    satisfy_guards(application, name, manager_a)
+    satisfy_guards(application, name, manager_a, officer)
     by = officer if WORKFLOW[name].role == OFFICER else manager_a
     before = set(ApplicationTransition.objects.values_list("pk", flat=True))
 

@@ -12,6 +12,7 @@ from budgets.selectors import budget_summary
 from budgets.services import budget_line_save, project_partner_add, rd_project_create
 from budgets.violations import BudgetRuleError, Rule
 
+from ..competition.support import JUSTIFICATION, reviews_for_selection
 from ..factories import CompanyFactory, PartnerAbroadFactory, position
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,8 @@ def fire(application, name, by, comment=""):
 def test_journey_from_draft_to_completed(application_a, manager_a, officer):
     application = fire(application_a, "submit", manager_a)
     application = fire(application, "start_review", officer)
-    application = fire(application, "select", officer)
+    reviews_for_selection(application, officer=officer)
+    application = fire(application, "select", officer, JUSTIFICATION)
 
     year = application.concept_start_on.year
     management = application.cluster.management_organisation
@@ -85,6 +87,11 @@ def test_journey_from_draft_to_completed(application_a, manager_a, officer):
     assert summary.implementation.total.figures.funding_amount == Decimal("2100000.00")
     assert summary.total.headroom_amount == Decimal("900000.00")
     assert [t.transition for t in application.transitions.all()] == [
-        "submit", "start_review", "select", "start_concept_phase",
-        "propose_implementation", "approve_implementation", "complete",
+        "submit",
+        "start_review",
+        "select",
+        "start_concept_phase",
+        "propose_implementation",
+        "approve_implementation",
+        "complete",
     ]

@@ -10,9 +10,11 @@ from .conftest import PERSONAS, ROLE_OF_PERSONA, WORKFLOW
 
 pytestmark = pytest.mark.django_db
 
-# Where ``advance`` leaves a guard unsatisfied: it adds a concept budget only when the concept
-# phase starts, and an R&D project only when the implementation is proposed.
+# Where ``advance`` leaves a guard unsatisfied: it adds the submitted reviews only when the
+# application is selected, a concept budget only when the concept phase starts, and an R&D
+# project only when the implementation is proposed.
 GUARD_REFUSALS = {
+    (State.IN_REVIEW, "select"): "too_few_reviews",
     (State.SELECTED, "start_concept_phase"): "budget_empty",
     (State.CONCEPT_PHASE, "propose_implementation"): "no_rd_projects",
 }

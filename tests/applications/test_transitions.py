@@ -17,6 +17,7 @@ from applications.services import (
 from applications.states import State
 from funding import clock
 
+from ..competition.support import reviews_for_selection
 from .conftest import (
     OFFICER,
     PERSONAS,
@@ -56,7 +57,7 @@ def test_transition_fired_by_its_role_reaches_target(
 ):
     """The role of the issue's table fires the transition from each of its source states."""
     application = advance(application_a, source)
-    satisfy_guards(application, name, manager_a)
+    satisfy_guards(application, name, manager_a, officer)
     by = officer if WORKFLOW[name].role == OFFICER else manager_a
 
     fired = fire(application, name, by, comment_for(name))
@@ -72,11 +73,11 @@ def test_transition_fired_by_its_role_reaches_target(
     indirect=["persona"],
 )
 def test_transition_refused_for_other_personas(
-    name: str, source: State, persona: Any, application_a, advance, manager_a
+    name: str, source: State, persona: Any, application_a, advance, manager_a, officer
 ):
     """Only the role of the issue's table may fire a transition, even when its guard holds."""
     application = advance(application_a, source)
-    satisfy_guards(application, name, manager_a)
+    satisfy_guards(application, name, manager_a, officer)
 
     with pytest.raises(TransitionNotPermitted) as refused:
         fire(application, name, persona, comment_for(name))
@@ -123,12 +124,17 @@ def _budget_empty(application: Application, users: dict[str, Any]) -> None:
     fire(application, "start_concept_phase", users["officer"])
 
 
+def _too_few_reviews(application: Application, users: dict[str, Any]) -> None:
+    fire(application, "select", users["officer"], REASON)
+
+
 REFUSALS: dict[str, tuple[State, Callable[[Application, dict[str, Any]], None]]] = {
     "not_permitted": (State.SUBMITTED, _not_permitted),
     "wrong_state": (State.SUBMITTED, _wrong_state),
     "comment_required": (State.IN_REVIEW, _comment_missing),
     "deadline_passed": (State.DRAFT, _deadline_passed),
     "budget_empty": (State.SELECTED, _budget_empty),
+    "too_few_reviews": (State.IN_REVIEW, _too_few_reviews),
 }
 
 
@@ -157,7 +163,8 @@ def test_transition_refused_when_application_changed_meanwhile(
     """Whoever acts on an outdated copy is told to reload; the first decision stands."""
     application = advance(application_a, State.IN_REVIEW)
     outdated = Application.objects.get(pk=application.pk)
-    fire(application, "select", officer)
+    reviews_for_selection(application, officer=officer)
+    fire(application, "select", officer, REASON)
 
     with pytest.raises(ApplicationChangedMeanwhile) as refused:
         fire(outdated, "reject", officer_2, REASON)

@@ -44,6 +44,9 @@ DOCUMENTED_LOGINS = [
     ("deepsea", "demo-deepsea", Role.CLUSTER_MANAGEMENT, "DeepSea Mining Alliance"),
     ("merge", "demo-merge", Role.CLUSTER_MANAGEMENT, "MERGE"),
     ("leichtbau-bw", "demo-leichtbau-bw", Role.CLUSTER_MANAGEMENT, "Leichtbau BW"),
+    ("jury-schulz", "demo-jury-schulz", Role.REVIEWER, None),
+    ("jury-neumann", "demo-jury-neumann", Role.REVIEWER, None),
+    ("jury-lange", "demo-jury-lange", Role.REVIEWER, None),
 ]
 
 # States an application can only reach once its concept budget is complete, and once both

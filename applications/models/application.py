@@ -17,9 +17,9 @@ from budgets.models import Phase
 from funding import clock
 from programmes.models import Cluster, Round
 
-from . import guards, rules
-from .querysets import ApplicationManager
-from .states import BUDGET_OPEN_STATES, State
+from .. import guards, rules
+from ..querysets import ApplicationManager
+from ..states import BUDGET_OPEN_STATES, State
 
 
 class Application(FSMModelMixin, models.Model):
@@ -133,9 +133,10 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.IN_REVIEW,
         target=State.SELECTED,
-        conditions=[guards.selection_quota_not_reached],
+        conditions=[guards.selection_quota_not_reached, guards.enough_reviews_submitted],
         permission=rules.is_officer,
-        custom={"label": _("Select")},
+        # The comment is the panel's justification of its decision.
+        custom={"label": _("Select"), "comment_required": True},
     )
     def select(self) -> None:
         pass

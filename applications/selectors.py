@@ -6,24 +6,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from budgets.arithmetic import Figures, sum_figures
 from budgets.selectors import budget_summaries
 from budgets.summary import BudgetSummary
-from programmes.models import Round
+from programmes.models import Cluster, Round
 
 from . import rules
-from .guards import Guard, Refusal
+from .guards import Guard, Refusal, round_accepts_outlines
 from .models import Application, ApplicationTransition
 from .querysets import ApplicationQuerySet
 from .states import SELECTED_STATES
 
-WRONG_STATE = "“%(transition)s” is not possible while the application is %(state)s."
-ONLY_OFFICERS = "Only ministry officers may %(transition)s."
-ONLY_OWN_CLUSTER = "Only the cluster's own management may %(transition)s."
-COMMENT_REQUIRED = "“%(transition)s” needs a comment that says why."
+WRONG_STATE = gettext_noop("“%(transition)s” is not possible while the application is %(state)s.")
+ONLY_OFFICERS = gettext_noop("“%(transition)s” is for ministry officers only.")
+ONLY_OWN_CLUSTER = gettext_noop("“%(transition)s” is for the cluster's own management only.")
+COMMENT_REQUIRED = gettext_noop("“%(transition)s” needs a comment that says why.")
 
 _PERMISSION_REFUSALS = {
     rules.is_officer: ONLY_OFFICERS,
@@ -147,3 +148,55 @@ def round_overview(round_: Round, applications: ApplicationQuerySet | None = Non
         committed=committed,
         state_counts=dict(Counter(application.state for application in members)),
     )
+
+
+def application_queue(
+    user: Any, *, sector: str = "", round_id: int | None = None, search: str = ""
+) -> ApplicationQuerySet:
+    """The applications ``user`` may read, filtered for the review queue, with what a row
+    shows loaded (round, programme, cluster): the query count does not grow with the rows."""
+    queryset = Application.objects.visible_to(user).with_programme()
+    if round_id is not None:
+        queryset = queryset.filter(round_id=round_id)
+    if sector:
+        queryset = queryset.filter(cluster__sector=sector)
+    if search:
+        queryset = queryset.filter(
+            Q(title__icontains=search)
+            | Q(cluster__name__icontains=search)
+            | Q(cluster__location__icontains=search)
+        )
+    return queryset.order_by("-round__number", "cluster__name", "pk")
+
+
+def state_counts(queryset: QuerySet[Application]) -> dict[str, int]:
+    """How many of these applications are in each state, in one query."""
+    rows = queryset.order_by().values("state").annotate(count=Count("pk"))
+    return {row["state"]: row["count"] for row in rows}
+
+
+def cluster_sectors() -> list[str]:
+    return list(Cluster.objects.order_by("sector").values_list("sector", flat=True).distinct())
+
+
+def rounds_open_for_outlines(cluster_id: int) -> list[Round]:
+    """Rounds that accept outlines now (the submit guard's rule) in which the cluster has no
+    application yet."""
+    applied = Application.objects.filter(cluster_id=cluster_id).values("round_id")
+    rounds = Round.objects.select_related("programme").exclude(pk__in=applied)
+    return [
+        round_
+        for round_ in rounds.order_by("programme__name", "number")
+        if not round_accepts_outlines.refusals(Application(round=round_, cluster_id=cluster_id))
+    ]
+
+
+def committed_by_sector(overview: RoundOverview) -> dict[str, Figures]:
+    """The committed money of a round per cluster sector, largest first."""
+    by_sector: dict[str, list[Figures]] = {}
+    for line in overview.lines:
+        if line.is_committed:
+            sector = line.application.cluster.sector
+            by_sector.setdefault(sector, []).append(line.summary.total.figures)
+    totals = {sector: sum_figures(figures) for sector, figures in by_sector.items()}
+    return dict(sorted(totals.items(), key=lambda item: (-item[1].funding_amount, item[0])))

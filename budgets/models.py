@@ -133,10 +133,14 @@ class GranteeTerms(models.Model):
             models.CheckConstraint(
                 condition=Q(funding_rate__gte=0, funding_rate__lte=100),
                 name="grantee_funding_rate_is_percentage",
+                violation_error_message=_("The funding rate lies between 0 and 100 %."),
             ),
             models.CheckConstraint(
                 condition=Q(has_projektpauschale=False) | Q(basis=Basis.AZA),
                 name="grantee_projektpauschale_only_on_expenditure_basis",
+                violation_error_message=_(
+                    "The Projektpauschale applies only on the expenditure basis (AZA)."
+                ),
             ),
         ]
 
@@ -186,7 +190,9 @@ class BudgetLine(models.Model):
         ordering = ["application", "phase", "rd_project", "grantee", "position", "year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(eligible_amount__gte=0), name="eligible_amount_not_negative"
+                condition=Q(eligible_amount__gte=0),
+                name="eligible_amount_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=(Q(phase=Phase.CONCEPT) & Q(rd_project__isnull=True))

@@ -1,0 +1,151 @@
+"""Applications, their partner regions, workflow and history as JSON, and the input shapes."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from budgets.api.serializers import CappedSerializer, FiguresSerializer, ViolationSerializer
+from funding.api.fields import StrictInput, money
+from programmes.models import Cluster, Round
+
+from ..guards import Refusal
+from ..models import Application, ApplicationTransition, PartnerRegion
+from ..states import State
+
+
+class PartnerRegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = PartnerRegion
+        fields = ["id", "country", "region", "partner_name", "is_known_partner"]
+
+
+class PartnerRegionInput(StrictInput):
+    output = PartnerRegionSerializer
+    country = serializers.CharField(min_length=2, max_length=2, help_text="ISO 3166, e.g. FR.")
+    region = serializers.CharField(max_length=200)
+    partner_name = serializers.CharField(max_length=200)
+    is_known_partner = serializers.BooleanField(default=False)
+
+
+class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An application as every role sees it; ``state`` changes only through transitions."""
+
+    programme = serializers.IntegerField(source="round.programme_id", read_only=True)
+    cluster_name = serializers.CharField(source="cluster.name", read_only=True)
+    sector = serializers.CharField(source="cluster.sector", read_only=True)
+    state = serializers.ChoiceField(choices=State.choices, read_only=True)
+    partner_regions = PartnerRegionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "programme",
+            "round",
+            "cluster",
+            "cluster_name",
+            "sector",
+            "title",
+            "strategy_summary",
+            "state",
+            "concept_start_on",
+            "concept_end_on",
+            "implementation_start_on",
+            "implementation_end_on",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+            "partner_regions",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationCreateInput(StrictInput):
+    output = ApplicationSerializer
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    cluster = serializers.PrimaryKeyRelatedField(queryset=Cluster.objects.all())
+    title = serializers.CharField(max_length=300, allow_blank=True, default="")
+    strategy_summary = serializers.CharField(allow_blank=True, default="", max_length=20000)
+
+
+class ApplicationChange(StrictInput):
+    """The outline (drafts only) and each phase's period (while its budget is open)."""
+
+    output = ApplicationSerializer
+
+    title = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    strategy_summary = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+    concept_start_on = serializers.DateField(required=False)
+    concept_end_on = serializers.DateField(required=False)
+    implementation_start_on = serializers.DateField(required=False)
+    implementation_end_on = serializers.DateField(required=False)
+
+
+class RefusalSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Why a transition cannot go ahead; budget guards add the violations with their numbers."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    violations = ViolationSerializer(many=True)
+
+    def to_representation(self, instance: Refusal) -> dict[str, Any]:
+        return {
+            "code": instance.code,
+            "detail": instance.detail,
+            "violations": [violation.as_dict() for violation in instance.violations],
+        }
+
+
+class TransitionOptionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.ChoiceField(choices=State.choices)
+    comment_required = serializers.BooleanField()
+    allowed = serializers.BooleanField(help_text="Whether you may fire it now.")
+    code = serializers.CharField(
+        help_text="Empty when allowed; else wrong_state, not_permitted or the guard's rule."
+    )
+    refusals = RefusalSerializer(many=True)
+
+
+class TransitionInput(StrictInput):
+    comment = serializers.CharField(allow_blank=True, default="", max_length=5000)
+    expected_state = serializers.ChoiceField(
+        choices=State.choices,
+        required=False,
+        help_text="The state you saw; if the application has moved on since, the answer is 409.",
+    )
+
+
+class TransitionRecordSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    by = serializers.CharField(source="by.get_username", read_only=True)
+    source_state = serializers.ChoiceField(choices=State.choices)
+    target_state = serializers.ChoiceField(choices=State.choices)
+
+    class Meta:
+        model = ApplicationTransition
+        fields = ["id", "transition", "source_state", "target_state", "by", "at", "comment"]
+
+
+class RoundLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    application = serializers.IntegerField(source="application.pk")
+    cluster = serializers.IntegerField(source="application.cluster_id")
+    cluster_name = serializers.CharField(source="application.cluster.name")
+    state = serializers.ChoiceField(source="application.state", choices=State.choices)
+    is_committed = serializers.BooleanField(
+        help_text="Selected or later: counts against the envelope."
+    )
+    total = CappedSerializer(source="summary.total")
+
+
+class RoundOverviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What a round has committed against its envelope, and selected against its quota."""
+
+    round = serializers.IntegerField(source="round.pk")
+    envelope_amount = money(source="round.envelope_amount")
+    committed = FiguresSerializer()
+    envelope_headroom_amount = money()
+    selection_quota = serializers.IntegerField(source="round.selection_quota")
+    selected_count = serializers.IntegerField()
+    state_counts = serializers.DictField(child=serializers.IntegerField())
+    applications = RoundLineSerializer(source="lines", many=True)

@@ -1,0 +1,211 @@
+"""Applications, partner regions, the workflow and its history, and a round's overview.
+
+Views parse the input, find the object among those the user may read (else 404), call the
+service, and serialise its result. Errors are mapped once, in ``funding.api.errors``.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from funding.api.errors import ErrorSerializer
+from funding.api.permissions import ReadsAll
+from programmes.models import Round
+
+from ..models import Application, ApplicationTransition, PartnerRegion
+from ..selectors import (
+    TRANSITION_NAMES,
+    application_history,
+    round_overview,
+    transition_options,
+)
+from ..services import (
+    CHANGED_MEANWHILE,
+    ApplicationChangedMeanwhile,
+    application_create,
+    application_transition,
+    application_update,
+    partner_region_add,
+    partner_region_remove,
+)
+from .filters import ApplicationFilter
+from .scope import ApplicationScoped
+from .serializers import (
+    ApplicationChange,
+    ApplicationCreateInput,
+    ApplicationSerializer,
+    PartnerRegionInput,
+    PartnerRegionSerializer,
+    RoundOverviewSerializer,
+    TransitionInput,
+    TransitionOptionSerializer,
+    TransitionRecordSerializer,
+)
+
+APPLICATION_ID = OpenApiParameter("application_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def visible_applications(user: Any) -> QuerySet[Application]:
+    return Application.objects.visible_to(user).with_programme().prefetch_related("partner_regions")
+
+
+def application_data(application: Application, user: Any) -> Any:
+    """The application as the API shows it, read afresh after a write."""
+    return ApplicationSerializer(visible_applications(user).get(pk=application.pk)).data
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ApplicationCreateInput,
+        summary="Start a draft (its cluster management, or an officer)",
+    ),
+    partial_update=extend_schema(
+        request=ApplicationChange,
+        summary="Change the outline (drafts) or a phase's period (while its budget is open)",
+    ),
+)
+class ApplicationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_converter = "int"
+    ordering_fields = ["cluster__name", "round__number", "state", "submitted_at", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[Application]:
+        return visible_applications(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = ApplicationCreateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        application = application_create(by=request.user, **given.validated_data)
+        return Response(application_data(application, request.user), status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        application = self.get_object()
+        given = ApplicationChange(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        application_update(application=application, by=request.user, **given.validated_data)
+        return Response(application_data(application, request.user))
+
+
+@extend_schema_view(
+    create=extend_schema(request=PartnerRegionInput, summary="Add a target partner region"),
+    destroy=extend_schema(summary="Remove a target partner region"),
+)
+@extend_schema(parameters=[APPLICATION_ID])
+class PartnerRegionViewSet(
+    ApplicationScoped,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """The regions abroad the cluster wants to work with (drafts only)."""
+
+    serializer_class = PartnerRegionSerializer
+    ordering_fields = ["country", "region"]
+
+    def get_queryset(self) -> QuerySet[PartnerRegion]:
+        if self.is_schema_view:
+            return PartnerRegion.objects.none()
+        return PartnerRegion.objects.filter(application=self.get_application())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = PartnerRegionInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        region = partner_region_add(
+            application=self.get_application(), by=request.user, **given.validated_data
+        )
+        return Response(self.get_serializer(region).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partner_region_remove(partner_region=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+TRANSITION_NAME = OpenApiParameter(
+    "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TRANSITION_NAMES)
+)
+
+
+class TransitionOptionsView(ApplicationScoped, APIView):
+    @extend_schema(
+        parameters=[APPLICATION_ID],
+        responses=TransitionOptionSerializer(many=True),
+        summary="Every transition: may you fire it now, and if not, why not",
+    )
+    def get(self, request: Request, application_pk: int) -> Response:
+        options = transition_options(self.get_application(), request.user)
+        return Response(TransitionOptionSerializer(options, many=True).data)
+
+
+class TransitionView(ApplicationScoped, APIView):
+    @extend_schema(
+        parameters=[APPLICATION_ID, TRANSITION_NAME],
+        request=TransitionInput,
+        responses={200: ApplicationSerializer, 409: ErrorSerializer},
+        summary="Fire a transition",
+        description=(
+            "400 when a guard refuses (``errors`` lists each refusal with its budget violations), "
+            "403 when your role may not, 409 when the application changed meanwhile."
+        ),
+    )
+    def post(self, request: Request, application_pk: int, name: str) -> Response:
+        if name not in TRANSITION_NAMES:
+            raise NotFound()
+        application = self.get_application()
+        given = TransitionInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        expected = given.validated_data.get("expected_state")
+        if expected is not None and expected != application.state:
+            raise ApplicationChangedMeanwhile(
+                "changed_meanwhile",
+                _(CHANGED_MEANWHILE) % {"state": application.get_state_display()},
+            )
+        changed = application_transition(
+            application=application,
+            name=name,
+            by=request.user,
+            comment=given.validated_data["comment"],
+        )
+        return Response(application_data(changed, request.user))
+
+
+@extend_schema(parameters=[APPLICATION_ID], summary="Every state change, oldest first")
+class HistoryView(ApplicationScoped, generics.ListAPIView):  # type: ignore[type-arg]
+    serializer_class = TransitionRecordSerializer
+    ordering_fields = ["at"]
+
+    def get_queryset(self) -> QuerySet[ApplicationTransition]:
+        if self.is_schema_view:
+            return ApplicationTransition.objects.none()
+        return application_history(self.get_application())
+
+
+class RoundOverviewView(APIView):
+    permission_classes = (ReadsAll,)
+
+    @extend_schema(
+        responses=RoundOverviewSerializer,
+        summary="Committed against the envelope, selected against the quota (all clusters)",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
+        overview = round_overview(round_, Application.objects.all())
+        return Response(RoundOverviewSerializer(overview).data)

@@ -1,0 +1,89 @@
+"""Budget lines: every write goes through ``budgets.services``, which locks the application and
+re-checks every rule; a refused write answers 400 with each broken rule and its numbers."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..models import BudgetLine, BudgetPosition
+from ..selectors import budget_lines_visible_to
+from ..services import budget_line_delete, budget_line_save, budget_line_update
+from .filters import BudgetLineFilter, BudgetPositionFilter
+from .serializers import (
+    BudgetLineChange,
+    BudgetLineInput,
+    BudgetLineSerializer,
+    BudgetPositionSerializer,
+)
+
+
+class BudgetPositionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """The positions of the federal budget forms, keyed by basis and code."""
+
+    queryset = BudgetPosition.objects.all()
+    serializer_class = BudgetPositionSerializer
+    filterset_class = BudgetPositionFilter
+    lookup_value_converter = "int"
+    ordering_fields = ["basis", "code"]
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=BudgetLineInput,
+        responses={
+            201: BudgetLineSerializer,
+            200: OpenApiResponse(BudgetLineSerializer, "The line with this key got the amount."),
+        },
+        summary="Write a budget line (creates it, or changes the line with the same key)",
+    ),
+    partial_update=extend_schema(request=BudgetLineChange, summary="Change a budget line"),
+    destroy=extend_schema(summary="Delete a budget line"),
+)
+class BudgetLineViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    serializer_class = BudgetLineSerializer
+    filterset_class = BudgetLineFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_converter = "int"
+    ordering_fields = ["year", "phase", "eligible_amount", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[BudgetLine]:
+        return budget_lines_visible_to(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = BudgetLineInput(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        application = data.pop("application")
+        key = {
+            name: data.get(name) for name in ("phase", "rd_project", "grantee", "year", "position")
+        }
+        existed = BudgetLine.objects.filter(application=application, **key).exists()
+        line = budget_line_save(application=application, by=request.user, **data)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=line.pk)).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        line = self.get_object()
+        given = BudgetLineChange(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        given.is_valid(raise_exception=True)
+        budget_line_update(line=line, by=request.user, **given.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        budget_line_delete(line=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

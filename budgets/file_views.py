@@ -1,0 +1,139 @@
+"""Workbooks to download, and the budget import from the template (preview, then confirm).
+
+The builders (``budgets.workbooks``) and the import service (``budgets.imports``) do all the
+work; these views check who may ask, and stream or show the result.
+"""
+
+import base64
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from applications.views import require_write, visible_application
+from programmes import access
+from programmes.models import Round
+
+from .imports import Action, ImportRefused, budget_import_confirm, budget_import_preview
+from .workbooks import (
+    application_workbook,
+    application_workbook_filename,
+    budget_template_data,
+    budget_template_filename,
+    round_workbook,
+    round_workbook_filename,
+    write_budget_template,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The previewed file waits in the session for the confirmation, so it is not uploaded twice;
+# the preview's signed token (file digest, budget, user) is what makes it trusted.
+SESSION_KEY = "budget-import"
+NO_FILE = gettext_noop("Choose the Excel file (.xlsx) to import.")
+PREVIEW_GONE = gettext_noop("The previewed file is no longer available; upload it again.")
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def application_workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application's budget workbook, for everyone who may read the application."""
+    application = visible_application(request.user, pk)
+    built = application_workbook(application, by=request.user)
+    return _xlsx(built.to_bytes(), application_workbook_filename(application))
+
+
+@login_required
+def round_workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's workbook, for officers and auditors (it shows every cluster of the round)."""
+    if not access.can_read_all(request.user):
+        raise PermissionDenied
+    round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
+    built = round_workbook(round_, by=request.user)
+    return _xlsx(built.to_bytes(), round_workbook_filename(round_))
+
+
+@login_required
+def budget_template_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import template, filled with the application's budget as it is now."""
+    application = visible_application(request.user, pk)
+    require_write(request.user, application)
+    stream = BytesIO()
+    write_budget_template(budget_template_data(application, by=request.user), stream)
+    return _xlsx(stream.getvalue(), budget_template_filename(application))
+
+
+def _render(request: HttpRequest, application: Any, **context: Any) -> HttpResponse:
+    return render(
+        request,
+        "budgets/import.html",
+        {"application": application, "can_write": True, "Action": Action, **context},
+    )
+
+
+@login_required
+def budget_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the upload form. POST: the preview of the uploaded file (nothing is written)."""
+    application = visible_application(request.user, pk)
+    require_write(request.user, application)
+    if request.method != "POST":
+        return _render(request, application)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _render(request, application, error=_(NO_FILE))
+    data = upload.read()
+    preview = budget_import_preview(
+        application=application, file=data, by=request.user, filename=upload.name
+    )
+    if preview.is_valid:
+        request.session[SESSION_KEY] = {
+            "application": application.pk,
+            "filename": upload.name,
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+    return _render(
+        request,
+        application,
+        preview=preview,
+        filename=upload.name,
+        counts={action: preview.count(action) for action in Action},
+    )
+
+
+@login_required
+@require_POST
+def budget_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the previewed file: all rows or none."""
+    application = visible_application(request.user, pk)
+    require_write(request.user, application)
+    stored = request.session.get(SESSION_KEY) or {}
+    if stored.get("application") != application.pk:
+        return _render(request, application, error=_(PREVIEW_GONE))
+    try:
+        result = budget_import_confirm(
+            application=application,
+            file=base64.b64decode(stored["data"]),
+            token=request.POST.get("token", ""),
+            by=request.user,
+            filename=stored["filename"],
+        )
+    except ImportRefused as refused:
+        return _render(request, application, problems=refused.problems)
+    request.session.pop(SESSION_KEY, None)
+    messages.success(
+        request,
+        _("Imported: %(created)s created, %(changed)s changed, %(deleted)s deleted.")
+        % {"created": result.created, "changed": result.changed, "deleted": result.deleted},
+    )
+    return redirect("budgets:overview", pk=application.pk)

@@ -1,0 +1,263 @@
+"""Forms of the budget pages. They check shape only (numbers, dates, required); every budget rule
+is checked by the services, whose errors the forms show at the field they concern."""
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Basis, Organisation
+
+from .grid import GridSpec, cell_name
+from .services import LineInput
+from .violations import Rule, Violation
+
+AMOUNT_INVALID = _("Enter an amount in euros, such as %(example)s.")
+TOO_MANY_DECIMALS = _("“%(value)s” has more than two decimals: amounts are in euros and cents.")
+NOT_NEGATIVE = _("Amounts cannot be negative.")
+MONTH_INVALID = _("Enter a month, such as %(example)s.")
+
+SPACES = str.maketrans({"\N{NO-BREAK SPACE}": " ", "\N{NARROW NO-BREAK SPACE}": " "})
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as the user's locale writes it: "1.234,56" in German, "1,234.56" in English.
+
+    Thousands separators must group three digits, so a German "1.5" is refused rather than
+    read as 15, and an English "1234,56" rather than as 123456.
+    """
+    decimal_sep = str(formats.get_format("DECIMAL_SEPARATOR"))
+    thousand_sep = str(formats.get_format("THOUSAND_SEPARATOR"))
+    cleaned = text.translate(SPACES).strip().removesuffix("€").removeprefix("€").strip()
+    grouping = f"[{re.escape(thousand_sep)} ]"
+    pattern = (
+        rf"(?P<sign>-?)(?P<whole>\d{{1,3}}(?:{grouping}\d{{3}})+|\d+)"
+        rf"(?:{re.escape(decimal_sep)}(?P<fraction>\d+))?"
+    )
+    match = re.fullmatch(pattern, cleaned)
+    if match is None:
+        raise ValueError(text)
+    whole = re.sub(grouping, "", match["whole"])
+    try:
+        return Decimal(f"{match['sign']}{whole}.{match['fraction'] or '0'}")
+    except InvalidOperation as error:  # pragma: no cover - the pattern admits digits only
+        raise ValueError(text) from error
+
+
+def format_amount(amount: Decimal) -> str:
+    """An amount for an input field, in the user's locale with grouping: "1.234,56"."""
+    return formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+class AmountInput(forms.TextInput):
+    """A text input for euros (a number input would refuse the German "1.234,56")."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            return format_amount(value)
+        formatted: str | None = super().format_value(value)
+        return formatted
+
+
+class AmountField(forms.DecimalField):
+    """Euros and cents typed in the user's locale; empty means nothing."""
+
+    widget = AmountInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            amount = parse_amount(text)
+        except ValueError:
+            raise ValidationError(
+                AMOUNT_INVALID,
+                code="invalid",
+                params={"example": format_amount(Decimal("1234.56"))},
+            ) from None
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            raise ValidationError(
+                TOO_MANY_DECIMALS, code="max_decimal_places", params={"value": text}
+            )
+        if amount < 0:
+            raise ValidationError(NOT_NEGATIVE, code="min_value")
+        return amount.quantize(Decimal("0.01"))
+
+
+class BudgetGridForm(forms.Form):
+    """One amount field per grantee, budget position and year of a phase (or R&D project).
+
+    ``writes`` and ``deletes`` are what saving the grid changes: cells whose amount differs from
+    the saved line, and saved lines whose cell was emptied (or set to zero).
+    """
+
+    def __init__(self, spec: GridSpec, *args: Any, disabled: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        for grantee in spec.grantees:
+            for position in grantee.positions:
+                for year in spec.years:
+                    line = spec.existing.get((grantee.organisation.pk, position.pk, year))
+                    label = _("%(position)s %(code)s, %(year)s, %(grantee)s") % {
+                        "position": position.name,
+                        "code": position.code,
+                        "year": year,
+                        "grantee": grantee.organisation.name,
+                    }
+                    name = cell_name(grantee.organisation.pk, position.pk, year)
+                    field = AmountField(
+                        label=label,
+                        initial=line.eligible_amount if line is not None else None,
+                        disabled=disabled,
+                    )
+                    field.widget.attrs.update(
+                        {"aria-describedby": f"errors-{name} errors-year-{year}", "data-amount": ""}
+                    )
+                    self.fields[name] = field
+        self.writes: list[LineInput] = []
+        self.deletes: list[Any] = []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.writes, self.deletes = [], []
+        for grantee in self.spec.grantees:
+            for position in grantee.positions:
+                for year in self.spec.years:
+                    name = cell_name(grantee.organisation.pk, position.pk, year)
+                    if name not in cleaned:  # this cell has its own error
+                        continue
+                    amount = cleaned[name]
+                    line = self.spec.existing.get((grantee.organisation.pk, position.pk, year))
+                    if not amount:
+                        if line is not None:
+                            self.deletes.append(line)
+                        continue
+                    if line is not None and line.eligible_amount == amount:
+                        continue
+                    self.writes.append(
+                        LineInput(
+                            phase=self.spec.phase,
+                            rd_project=self.spec.project,
+                            grantee=grantee.organisation,
+                            year=year,
+                            position=position,
+                            eligible_amount=amount,
+                            justification=line.justification if line is not None else "",
+                        )
+                    )
+        return cleaned
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A calendar month (``2028-01``), stored as its first day."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d", "%m.%Y", "%m/%Y"]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = MONTH_INVALID
+
+    def to_python(self, value: Any) -> date | None:
+        try:
+            day = super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                MONTH_INVALID, code="invalid", params={"example": "2028-01"}
+            ) from None
+        return day.replace(day=1) if day else None
+
+
+class RDProjectForm(forms.Form):
+    title = forms.CharField(label=capfirst(_("title")), max_length=300)
+    description = forms.CharField(
+        label=capfirst(_("description")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    start_month = MonthField(label=capfirst(_("start month")))
+    end_month = MonthField(
+        label=capfirst(_("end month")), help_text=_("The last month of the project.")
+    )
+
+
+class ProjectPartnerForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=capfirst(_("organisation")),
+        queryset=Organisation.objects.order_by("name", "country"),
+        help_text=_("Partners abroad take part without a grant."),
+    )
+    is_lead = forms.BooleanField(label=capfirst(_("lead partner")), required=False)
+
+
+class GranteeTermsForm(forms.Form):
+    basis = forms.ChoiceField(label=capfirst(_("basis")), choices=Basis.choices)
+    funding_rate = forms.DecimalField(
+        label=capfirst(_("funding rate (%)")),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+    )
+    has_projektpauschale = forms.BooleanField(
+        label=capfirst(_("Projektpauschale applies")), required=False
+    )
+
+
+# Which field of a form a budget rule concerns; rules not listed are shown above the form.
+TERMS_FIELDS: Mapping[str, str] = {
+    Rule.FUNDING_RATE_ABOVE_MAXIMUM: "funding_rate",
+    Rule.PARTNER_ABROAD_FUNDED: "funding_rate",
+    Rule.PROJEKTPAUSCHALE_NOT_APPLICABLE: "has_projektpauschale",
+    Rule.POSITION_BASIS: "basis",
+}
+PROJECT_FIELDS: Mapping[str, str] = {
+    Rule.PROJECT_OUTSIDE_PHASE: "start_month",
+    Rule.YEAR_OUTSIDE_PROJECT: "end_month",
+}
+
+
+def add_service_error(
+    form: forms.BaseForm,
+    error: ValidationError,
+    violations: Sequence[Violation] = (),
+    fields: Mapping[str, str] | None = None,
+) -> None:
+    """Show a service's refusal on the form: budget rule violations at the field they concern
+    (``fields`` maps rule to field), model errors at their field, the rest above the form."""
+    if violations:
+        for violation in violations:
+            field = (fields or {}).get(violation.rule)
+            form.add_error(field if field in form.fields else None, violation.message)
+        return
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
+    form.add_error(None, error.messages)

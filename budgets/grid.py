@@ -1,0 +1,378 @@
+"""The budget grid of the portal: which grantees, positions and years a phase (or an R&D project)
+shows, and its figures taken from the budget summary, keyed by the ids of the page's cells.
+
+Nothing here computes a figure: totals, grants and headroom are read from ``BudgetSummary``.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from funding.money import format_eur
+from programmes.models import Organisation
+
+from .arithmetic import Figures
+from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
+from .services import grantee_terms_ensure
+from .summary import BudgetSummary, GranteeBlock
+from .violations import Rule, Violation
+
+Key = tuple[int, int, int]  # grantee, position, year
+
+
+@dataclass(frozen=True)
+class GridGrantee:
+    organisation: Organisation
+    terms: GranteeTerms
+    positions: Sequence[BudgetPosition]
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """What one grid edits: a phase, or one R&D project of the implementation phase."""
+
+    phase: str
+    project: RDProject | None
+    years: Sequence[int]
+    grantees: Sequence[GridGrantee]
+    existing: Mapping[Key, BudgetLine]
+    partners_abroad: Sequence[Organisation] = field(default_factory=tuple)
+
+
+def cell_name(grantee_id: int, position_id: int, year: int) -> str:
+    return f"amount-{grantee_id}-{position_id}-{year}"
+
+
+def terms_of(application: Any, organisations: Iterable[Organisation]) -> dict[int, GranteeTerms]:
+    """Each grantee's terms, or those its first budget line will give it (the programme's
+    defaults): ``grantee_terms_ensure`` runs in a transaction that is rolled back, so showing a
+    grid writes nothing."""
+    organisations = list(organisations)
+    found = {
+        terms.organisation_id: terms
+        for terms in GranteeTerms.objects.filter(
+            application_id=application.pk, organisation__in=organisations
+        )
+    }
+    missing = [organisation for organisation in organisations if organisation.pk not in found]
+    if missing:
+        with transaction.atomic():
+            for organisation in missing:
+                found[organisation.pk] = grantee_terms_ensure(application, organisation)
+            transaction.set_rollback(True)
+    return found
+
+
+def grid_spec(application: Any, phase: str, project: RDProject | None = None) -> GridSpec:
+    """The concept phase's grid (its grantee is the cluster management organisation), or the
+    grid of one R&D project (its German partners; partners abroad take part without a grant)."""
+    lines = list(
+        BudgetLine.objects.filter(application_id=application.pk, phase=phase, rd_project=project)
+        .select_related("grantee", "position")
+        .order_by("pk")
+    )
+    partners_abroad: list[Organisation] = []
+    if project is None:
+        grantees = [application.cluster.management_organisation]
+        first, last = application.concept_start_on.year, application.concept_end_on.year
+    else:
+        partners = project.partners.select_related("organisation").order_by(
+            "-is_lead", "organisation__name"
+        )
+        grantees = [p.organisation for p in partners if p.organisation.is_german]
+        partners_abroad = [p.organisation for p in partners if not p.organisation.is_german]
+        first, last = project.start_month.year, project.end_month.year
+    for line in lines:  # lines of others (a rule is broken) are shown, so they can be cleared
+        if line.grantee not in grantees:
+            grantees.append(line.grantee)
+    terms = terms_of(application, grantees)
+    positions = list(BudgetPosition.objects.order_by("basis", "code"))
+    used = {(line.grantee_id, line.position_id) for line in lines}
+    return GridSpec(
+        phase=phase,
+        project=project,
+        years=sorted(set(range(first, last + 1)) | {line.year for line in lines}),
+        grantees=[
+            GridGrantee(
+                organisation=organisation,
+                terms=terms[organisation.pk],
+                positions=[
+                    position
+                    for position in positions
+                    if position.basis == terms[organisation.pk].basis
+                    or (organisation.pk, position.pk) in used
+                ],
+            )
+            for organisation in grantees
+        ],
+        existing={(line.grantee_id, line.position_id, line.year): line for line in lines},
+        partners_abroad=partners_abroad,
+    )
+
+
+def _blocks(spec: GridSpec, summary: BudgetSummary) -> dict[int, GranteeBlock]:
+    if spec.project is None:
+        blocks: Sequence[GranteeBlock] = summary.concept.grantees
+    else:
+        blocks = next(
+            (
+                p.grantees
+                for p in summary.implementation.projects
+                if p.project.pk == spec.project.pk
+            ),
+            (),
+        )
+    return {block.organisation.pk: block for block in blocks}
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    amount: Decimal | None
+
+    @property
+    def text(self) -> str:
+        return "–" if self.amount is None else format_eur(self.amount)
+
+    @property
+    def is_over(self) -> bool:
+        return self.amount is not None and self.amount < 0
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    year: int
+    eligible: Figure
+    funding: Figure
+
+
+@dataclass(frozen=True)
+class GranteeFigures:
+    row_totals: Mapping[int, Figure]  # by position
+    years: Sequence[YearFigures]
+    eligible: Figure
+    funding: Figure
+
+
+@dataclass(frozen=True)
+class GridFigures:
+    """Every figure of a grid, read from the summary; ``phase_years`` has the funding, cap and
+    headroom per year where the phase has a cap per year (the concept phase)."""
+
+    grantees: Mapping[int, GranteeFigures]
+    phase_years: Sequence[tuple[int, Figure, Decimal | None, Figure]]
+    total: Figure
+    headrooms: Sequence[tuple[str, Figure]] = ()
+
+    def all(self) -> list[Figure]:
+        found = [self.total]
+        for grantee in self.grantees.values():
+            found += [*grantee.row_totals.values(), grantee.eligible, grantee.funding]
+            for year in grantee.years:
+                found += [year.eligible, year.funding]
+        for _year, funding, _cap, headroom in self.phase_years:
+            found += [funding, headroom]
+        found += [figure for _label, figure in self.headrooms]
+        return found
+
+
+def grid_figures(spec: GridSpec, summary: BudgetSummary) -> GridFigures:
+    blocks = _blocks(spec, summary)
+    grantees = {}
+    for grantee in spec.grantees:
+        pk = grantee.organisation.pk
+        block = blocks.get(pk)
+        rows = {row.position.pk: row.total for row in block.positions} if block else {}
+        by_year = block.by_year if block else {}
+        grantee_total = block.total if block else Figures()
+        grantees[pk] = GranteeFigures(
+            row_totals={
+                position.pk: Figure(
+                    f"total-{pk}-{position.pk}",
+                    rows.get(position.pk, Figures()).eligible_amount,
+                )
+                for position in grantee.positions
+            },
+            years=[
+                YearFigures(
+                    year,
+                    Figure(f"eligible-{pk}-{year}", by_year.get(year, Figures()).eligible_amount),
+                    Figure(f"funding-{pk}-{year}", by_year.get(year, Figures()).funding_amount),
+                )
+                for year in spec.years
+            ],
+            eligible=Figure(f"eligible-{pk}", grantee_total.eligible_amount),
+            funding=Figure(f"funding-{pk}", grantee_total.funding_amount),
+        )
+    phase_years = []
+    if spec.phase == Phase.CONCEPT:
+        cap = summary.caps.concept_annual_cap_amount
+        for year in spec.years:
+            capped = summary.concept.by_year.get(year)
+            funding = capped.figures.funding_amount if capped else Decimal("0.00")
+            headroom = capped.headroom_amount if capped else cap
+            phase_years.append(
+                (
+                    year,
+                    Figure(f"phase-funding-{year}", funding),
+                    cap,
+                    Figure(f"headroom-{year}", headroom),
+                )
+            )
+        total = Figure("grid-funding", summary.concept.total.figures.funding_amount)
+    else:
+        project_total = next(
+            (
+                p.total.funding_amount
+                for p in summary.implementation.projects
+                if spec.project is not None and p.project.pk == spec.project.pk
+            ),
+            Decimal("0.00"),
+        )
+        total = Figure("grid-funding", project_total)
+    headrooms = [
+        (
+            gettext("Headroom to the cap per cluster (both phases)"),
+            Figure("grid-headroom-cluster", summary.total.headroom_amount),
+        )
+    ]
+    if spec.phase == Phase.IMPLEMENTATION:
+        headrooms.insert(
+            0,
+            (
+                gettext("Headroom to the implementation cap (all projects)"),
+                Figure(
+                    "grid-headroom-implementation", summary.implementation.total.headroom_amount
+                ),
+            ),
+        )
+    return GridFigures(grantees=grantees, phase_years=phase_years, total=total, headrooms=headrooms)
+
+
+# Where a rule's message is shown on the grid: under a year's column, at a grantee, or above.
+YEAR_RULES = {Rule.CONCEPT_ANNUAL_CAP, Rule.YEAR_OUTSIDE_PHASE}
+
+
+def error_target(violation: Violation, spec: GridSpec) -> str:
+    """The id of the grid element a violation is shown at."""
+    if (
+        violation.rule in YEAR_RULES
+        and violation.scope.isdigit()
+        and int(violation.scope) in spec.years
+    ):
+        return f"errors-year-{violation.scope}"
+    if violation.rule == Rule.YEAR_OUTSIDE_PROJECT:
+        year = violation.params.get("year")
+        if year in spec.years:
+            return f"errors-year-{year}"
+    if violation.scope.startswith("organisation:"):
+        pk = violation.scope.split(":")[1]
+        if any(str(g.organisation.pk) == pk for g in spec.grantees):
+            return f"errors-grantee-{pk}"
+    return "errors-grid"
+
+
+def error_map(violations: Iterable[Violation], spec: GridSpec) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for violation in violations:
+        found.setdefault(error_target(violation, spec), []).append(violation.message)
+    return found
+
+
+def invalid_cells(errors: Mapping[str, Sequence[str]], spec: GridSpec, form: Any) -> list[str]:
+    """The cells to mark invalid: those with their own error, and the filled cells of a year,
+    a grantee or the whole grid that breaks a rule."""
+    names = [name for name in form.errors if name in form.fields]
+    for grantee in spec.grantees:
+        for position in grantee.positions:
+            for year in spec.years:
+                name = cell_name(grantee.organisation.pk, position.pk, year)
+                marked = (
+                    f"errors-year-{year}" in errors
+                    or f"errors-grantee-{grantee.organisation.pk}" in errors
+                    or "errors-grid" in errors
+                )
+                if marked and form[name].value() and name not in names:
+                    names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class GridRow:
+    position: BudgetPosition
+    cells: Sequence[Any]  # bound fields, one per year
+    total: Figure
+
+
+@dataclass(frozen=True)
+class GridBlock:
+    grantee: GridGrantee
+    rows: Sequence[GridRow]
+    figures: GranteeFigures
+
+
+def grid_blocks(spec: GridSpec, form: Any, figures: GridFigures) -> list[GridBlock]:
+    """The grid's rows for the template: per grantee, per position, a field per year."""
+    blocks = []
+    for grantee in spec.grantees:
+        pk = grantee.organisation.pk
+        grantee_figures = figures.grantees[pk]
+        rows = [
+            GridRow(
+                position=position,
+                cells=[form[cell_name(pk, position.pk, year)] for year in spec.years],
+                total=grantee_figures.row_totals[position.pk],
+            )
+            for position in grantee.positions
+        ]
+        blocks.append(GridBlock(grantee=grantee, rows=rows, figures=grantee_figures))
+    return blocks
+
+
+@dataclass(frozen=True)
+class CapRow:
+    """One cap of the programme: what the budget uses of it, and what is left."""
+
+    label: str
+    used: Figure
+    cap: Decimal
+    headroom: Figure
+
+
+def cap_rows(summary: BudgetSummary) -> list[CapRow]:
+    """Every money cap with its figures, read from the summary (for the caps panel)."""
+    caps = summary.caps
+    rows = []
+    for year in summary.concept.years:
+        capped = summary.concept.by_year.get(year)
+        rows.append(
+            CapRow(
+                label=gettext("Concept phase %(year)s") % {"year": year},
+                used=Figure(
+                    f"used-concept-{year}",
+                    capped.figures.funding_amount if capped else Decimal("0.00"),
+                ),
+                cap=caps.concept_annual_cap_amount,
+                headroom=Figure(
+                    f"headroom-concept-{year}",
+                    capped.headroom_amount if capped else caps.concept_annual_cap_amount,
+                ),
+            )
+        )
+    for label, key, capped in (
+        (gettext("Implementation phase"), "implementation", summary.implementation.total),
+        (gettext("Both phases (per cluster)"), "cluster", summary.total),
+    ):
+        rows.append(
+            CapRow(
+                label=label,
+                used=Figure(f"used-{key}", capped.figures.funding_amount),
+                cap=capped.cap_amount or Decimal("0.00"),
+                headroom=Figure(f"headroom-{key}", capped.headroom_amount),
+            )
+        )
+    return rows

@@ -1,0 +1,460 @@
+"""Importing an application's budget from the template (``budgets.workbooks.template``).
+
+Preview first: every row with what it will create, change or leave as it is, every line the
+file leaves out (deleted), and every problem located by sheet, row and column, in the user's
+language. The preview also runs the real write in a transaction it rolls back, so a broken cap
+shows before anything is confirmed. Then confirm: the same file and the preview's token; the
+whole import is ONE call of ``budgets.services.budget_lines_write``, which locks the
+application and re-checks every rule on the result: all rows or none.
+
+Why django-import-export only parses and diffs here, and never writes: its write path commits
+the valid rows of a file that has invalid ones unless told otherwise, saves row by row without
+our lock and without re-checking the caps on the whole result, and its bulk mode skips
+``save()`` and with it the history of every line. ``rollback_on_validation_errors`` would fix
+the first, not the others. So the resource turns cells into lines and reports each cell's
+problem; the budget service, the one place budget lines are written, writes them.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import tablib
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from funding.money import format_eur
+from programmes import access
+from programmes.models import Organisation
+
+from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
+from ..services import NOT_YOURS, LineInput, budget_lines_write
+from ..violations import BudgetRuleError, Violation
+from ..workbooks.layout import (
+    COLUMN_INDEX,
+    DATA_SHEET,
+    FLAT_COLUMNS,
+    IMPORT_KEYS,
+    LINE_KEYS,
+    application_model,
+    heading_keys,
+    in_every_language,
+    phase_words,
+    state_labels,
+)
+from .problems import (
+    BUDGET_CLOSED,
+    CHANGED_MEANWHILE,
+    LINE_NOT_IN_FILE,
+    TOKEN_INVALID,
+    Action,
+    Code,
+    FieldChange,
+    ImportRefused,
+    ImportResult,
+    Preview,
+    Problem,
+    RowChange,
+    problem,
+    say,
+)
+from .resources import BudgetContext, BudgetLineResource, LineKey, describe, line_key
+from .sheet import Table, read_table
+from .upload import Limits, Upload, check_package, open_workbook, read_upload
+
+TOKEN_SALT = "budgets.imports.budget"
+# Columns an import needs; the justification may be left out (lines keep theirs).
+REQUIRED_KEYS = tuple(key for key in IMPORT_KEYS if key not in {"justification", "country"})
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A checked, parsed file and what it would do to the application's budget."""
+
+    digest: str
+    table: Table
+    rows: Sequence[RowChange]
+    writes: Sequence[LineInput]
+    deletes: Sequence[BudgetLine]
+    problems: Sequence[Problem]
+    lines: Sequence[tuple[int, BudgetLine]]  # (sheet row, parsed line) of every valid row
+
+
+def _ensure_may_write(application: Any, by: Any) -> None:
+    if not access.can_write_cluster(by, application.cluster_id):
+        raise PermissionDenied(_(NOT_YOURS))
+
+
+def _context(application: Any, table: Table) -> BudgetContext:
+    """Everything the rows are looked up in, in a fixed number of queries."""
+    names = {
+        str(row["grantee"]).strip().lower()
+        for _number, row in table.rows
+        if row.get("grantee") not in (None, "")
+    }
+    organisations: dict[str, list[Organisation]] = {}
+    for organisation in Organisation.objects.annotate(lowered=Lower("name")).filter(
+        lowered__in=names
+    ):
+        organisations.setdefault(organisation.name.casefold(), []).append(organisation)
+    numbers = set()
+    for _number, row in table.rows:
+        value = row.get("application")
+        if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value):
+            numbers.add(int(value))
+        elif isinstance(value, str) and value.strip().isdigit():
+            numbers.add(int(value.strip()))
+    clusters = dict(
+        application_model()._default_manager.filter(pk__in=numbers).values_list("pk", "cluster_id")
+    )
+    existing = {
+        line_key(line): line
+        for line in BudgetLine.objects.filter(application_id=application.pk).select_related(
+            "rd_project", "grantee", "position"
+        )
+    }
+    return BudgetContext(
+        application=application,
+        phases=phase_words(),
+        projects={
+            project.title.strip().casefold(): project
+            for project in RDProject.objects.filter(application_id=application.pk)
+        },
+        organisations=organisations,
+        positions={(p.basis, p.code): p for p in BudgetPosition.objects.all()},
+        terms={
+            terms.organisation_id: terms
+            for terms in GranteeTerms.objects.filter(application_id=application.pk)
+        },
+        application_clusters=clusters,
+        existing=existing,
+    )
+
+
+def _read(file: Upload, filename: str | None) -> tuple[bytes, Table]:
+    limits = Limits.from_settings()
+    data = read_upload(file, limits)
+    check_package(data, limits, filename=filename or getattr(file, "name", None))
+    workbook = open_workbook(data)
+    try:
+        table = read_table(
+            workbook,
+            sheet_names=in_every_language(DATA_SHEET),
+            heading_keys=heading_keys(),
+            required=REQUIRED_KEYS,
+            expected_headings={c.key: c.label for c in FLAT_COLUMNS},
+            content_keys=LINE_KEYS,
+            max_rows=limits.max_rows,
+        )
+    finally:
+        workbook.close()
+    return data, table
+
+
+def _cell_problems(table: Table, result: Any, context: BudgetContext) -> list[Problem]:
+    found: list[Problem] = []
+    for invalid in result.invalid_rows:
+        row = context.row_numbers[invalid.number - 1]
+        for key, errors in invalid.error.error_dict.items():
+            column = None if key == NON_FIELD_ERRORS else key
+            for error in errors:
+                message = error.message % error.params if error.params else error.message
+                found.append(table.locate(column, row, error.code or Code.INVALID, str(message)))
+    for error_row in result.error_rows:
+        row = context.row_numbers[error_row.number - 1]
+        for error in error_row.errors:
+            found.append(table.locate(None, row, Code.INVALID, str(error.error)))
+    for error in result.base_errors:
+        found.append(table.locate(None, None, Code.INVALID, str(error.error)))
+    return found
+
+
+def _changes(
+    old: BudgetLine | None, new: BudgetLine, old_values: tuple[Any, str]
+) -> list[FieldChange]:
+    amount_heading = FLAT_COLUMNS[COLUMN_INDEX["eligible_amount"]].label
+    justification_heading = FLAT_COLUMNS[COLUMN_INDEX["justification"]].label
+    old_amount, old_justification = old_values
+    changes = []
+    if old is None or old_amount != new.eligible_amount:
+        before = "" if old is None else format_eur(old_amount)
+        changes.append(FieldChange(amount_heading, before, format_eur(new.eligible_amount)))
+    if (old is None and new.justification) or (
+        old is not None and old_justification != new.justification
+    ):
+        changes.append(FieldChange(justification_heading, old_justification, new.justification))
+    return changes
+
+
+def _changed_column(old_amount: Decimal | None, line: BudgetLine) -> str:
+    """Where a row's change is: its amount, else its justification; a new line (no old
+    amount) is new in every cell, and is pointed at by its phase."""
+    if old_amount is None:
+        return "phase"
+    return "eligible_amount" if old_amount != line.eligible_amount else "justification"
+
+
+def _parse(application: Any, file: Upload, filename: str | None) -> Parsed:
+    """Check and read the file and work out what it changes; writes nothing. A file that
+    cannot be read at all raises ``ImportRefused``; row problems are in ``problems``."""
+    data, table = _read(file, filename)
+    context = _context(application, table)
+    old_values = {
+        key: (line.eligible_amount, line.justification) for key, line in context.existing.items()
+    }
+    headers = [key for key in IMPORT_KEYS if key in table.columns]
+    dataset = tablib.Dataset(headers=headers)
+    for number, row in table.rows:
+        dataset.append([row.get(key) for key in headers])
+        context.row_numbers.append(number)
+    resource = BudgetLineResource(context)
+    result = resource.import_data(dataset, dry_run=False, use_transactions=False)
+    problems = _cell_problems(table, result, context)
+
+    rows: list[RowChange] = []
+    writes: list[LineInput] = []
+    in_file: set[LineKey] = set()
+    closed: list[Problem] = []
+    states = state_labels()
+
+    def closed_problem(
+        line: BudgetLine, row: int | None, column: str | None, prefix: str = ""
+    ) -> Problem:
+        message = say(
+            BUDGET_CLOSED,
+            {
+                "phase": Phase(line.phase).label,
+                "state": states.get(application.state, application.state),
+            },
+        )
+        return table.locate(column, row, Code.BUDGET_CLOSED, prefix + message)
+
+    for number, line, _is_new in resource.parsed:
+        key = line_key(line)
+        in_file.add(key)
+        existing = context.existing.get(key)
+        values = old_values.get(key, (None, ""))
+        changes = _changes(existing, line, values)
+        action = (
+            Action.CREATE if existing is None else (Action.CHANGE if changes else Action.UNCHANGED)
+        )
+        rows.append(RowChange(action, describe(line), table.sheet, number, changes))
+        if action == Action.UNCHANGED:
+            continue
+        if not application.is_budget_open(line.phase):
+            closed.append(closed_problem(line, number, _changed_column(values[0], line)))
+        writes.append(
+            LineInput(
+                phase=line.phase,
+                grantee=line.grantee,
+                year=line.year,
+                position=line.position,
+                eligible_amount=line.eligible_amount,
+                rd_project=line.rd_project,
+                justification=line.justification,
+            )
+        )
+    deletes: list[BudgetLine] = []
+    amount_heading = FLAT_COLUMNS[COLUMN_INDEX["eligible_amount"]].label
+    if not problems:  # with rows missing, the lines left out are not known
+        for key, line in context.existing.items():
+            if key in in_file:
+                continue
+            deletes.append(line)
+            description = describe(line)
+            rows.append(
+                RowChange(
+                    Action.DELETE,
+                    description,
+                    changes=[FieldChange(amount_heading, format_eur(old_values[key][0]), "")],
+                )
+            )
+            if not application.is_budget_open(line.phase):
+                prefix = say(LINE_NOT_IN_FILE, {"line": description}) + " "
+                closed.append(closed_problem(line, None, None, prefix))
+    return Parsed(
+        digest=hashlib.sha256(data).hexdigest(),
+        table=table,
+        rows=rows,
+        writes=writes,
+        deletes=deletes,
+        problems=[*problems, *closed],
+        lines=[(number, line) for number, line, _new in resource.parsed],
+    )
+
+
+def _rows_of(violation: Violation, parsed: Parsed) -> list[int]:
+    """The file's rows a broken rule concerns, as far as its scope tells; the rows this
+    import changes first (they broke it)."""
+    scope = violation.scope
+    lines = parsed.lines
+    changed = {row.row for row in parsed.rows if row.action in {Action.CREATE, Action.CHANGE}}
+
+    def where(test: Any) -> list[int]:
+        found = [number for number, line in lines if test(line)]
+        return sorted(found, key=lambda number: (number not in changed, number))
+
+    if scope.isdigit():
+        return where(lambda line: line.year == int(scope))
+    kind, _sep, rest = scope.partition(":")
+    if kind == "project" and rest.isdigit():
+        return where(lambda line: line.rd_project_id == int(rest))
+    if kind == "organisation":
+        organisation, _sep, code = rest.partition(":")
+        if organisation.isdigit():
+            return where(
+                lambda line: (
+                    line.grantee_id == int(organisation)
+                    and (not code or line.position.code == code)
+                )
+            )
+    if scope in {str(Phase.CONCEPT), str(Phase.IMPLEMENTATION)}:
+        return where(lambda line: line.phase == scope)
+    return where(lambda line: True)
+
+
+def _violation_problems(error: BudgetRuleError, parsed: Parsed) -> list[Problem]:
+    found = []
+    for violation in error.violations:
+        rows = _rows_of(violation, parsed)
+        located = parsed.table.locate(
+            "eligible_amount" if rows else None,
+            rows[0] if rows else None,
+            Code.BUDGET_RULE,
+            violation.message,
+        )
+        found.append(
+            Problem(
+                code=str(violation.rule),
+                message=located.message,
+                sheet=located.sheet,
+                row=located.row,
+                column=located.column,
+                heading=located.heading,
+                rows=tuple(rows),
+            )
+        )
+    return found
+
+
+def _validation_problems(error: ValidationError, parsed: Parsed) -> list[Problem]:
+    return [parsed.table.locate(None, None, Code.INVALID, message) for message in error.messages]
+
+
+def _write(application: Any, parsed: Parsed, by: Any) -> None:
+    """The one write: every created, changed and deleted line in one call."""
+    try:
+        budget_lines_write(
+            application=application, writes=parsed.writes, deletes=parsed.deletes, by=by
+        )
+    except BudgetRuleError as error:
+        raise ImportRefused(_violation_problems(error, parsed)) from error
+    except ValidationError as error:
+        raise ImportRefused(_validation_problems(error, parsed)) from error
+
+
+class _DryRun(Exception):
+    """Leaves the dry run's transaction, rolling it back."""
+
+
+def _dry_run(application: Any, parsed: Parsed, by: Any) -> list[Problem]:
+    """What the real write would refuse, found by writing and rolling back."""
+    if not parsed.writes and not parsed.deletes:
+        return []
+    try:
+        with transaction.atomic():
+            _write(application, parsed, by)
+            raise _DryRun
+    except _DryRun:
+        return []
+    except ImportRefused as refused:
+        return refused.problems
+
+
+def budget_fingerprint(application: Any) -> str:
+    """A digest of the application's lines and grantee terms: a confirmation must find them
+    as the preview saw them."""
+    lines = BudgetLine.objects.filter(application_id=application.pk).order_by("pk")
+    terms = GranteeTerms.objects.filter(application_id=application.pk).order_by("pk")
+    state = (
+        list(
+            lines.values_list(
+                "pk",
+                "phase",
+                "rd_project_id",
+                "grantee_id",
+                "year",
+                "position_id",
+                "eligible_amount",
+                "justification",
+            )
+        ),
+        list(terms.values_list("organisation_id", "basis", "funding_rate", "has_projektpauschale")),
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def _token(application: Any, parsed: Parsed, by: Any) -> str:
+    return signing.dumps(
+        {"a": application.pk, "f": parsed.digest, "b": budget_fingerprint(application), "u": by.pk},
+        salt=TOKEN_SALT,
+    )
+
+
+def budget_import_preview(
+    *, application: Any, file: Upload, by: Any, filename: str | None = None
+) -> Preview:
+    """What importing ``file`` into ``application``'s budget would do, and every reason it
+    cannot; writes nothing. ``filename`` (or ``file.name``) must end in .xlsx."""
+    _ensure_may_write(application, by)
+    try:
+        parsed = _parse(application, file, filename)
+    except ImportRefused as refused:
+        return Preview(problems=refused.problems)
+    problems = list(parsed.problems) or _dry_run(application, parsed, by)
+    token = "" if problems else _token(application, parsed, by)
+    return Preview(rows=parsed.rows, problems=problems, token=token)
+
+
+def budget_import_confirm(
+    *, application: Any, file: Upload, token: str, by: Any, filename: str | None = None
+) -> ImportResult:
+    """Import ``file`` as previewed with ``token``: all rows or none. Refused (``ImportRefused``,
+    nothing written) when the file has problems, is not the previewed file, the budget changed
+    since the preview, or the result breaks a budget rule."""
+    _ensure_may_write(application, by)
+    parsed = _parse(application, file, filename)
+    if parsed.problems:
+        raise ImportRefused(parsed.problems)
+    max_age = getattr(settings, "BUDGET_IMPORT_TOKEN_MAX_AGE", 3600)
+    try:
+        payload = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    except signing.BadSignature as error:
+        raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)]) from error
+    previewed = (payload.get("a"), payload.get("f"), payload.get("u"))
+    if previewed != (application.pk, parsed.digest, by.pk):
+        raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)])
+    with transaction.atomic():
+        locked = (
+            type(application)
+            ._default_manager.select_for_update(of=("self",))
+            .select_related("round__programme", "cluster__management_organisation")
+            .get(pk=application.pk)
+        )
+        if budget_fingerprint(locked) != payload["b"]:
+            raise ImportRefused([problem(Code.CHANGED_MEANWHILE, CHANGED_MEANWHILE)])
+        if parsed.writes or parsed.deletes:
+            _write(locked, parsed, by)
+    return ImportResult(
+        created=sum(1 for row in parsed.rows if row.action == Action.CREATE),
+        changed=sum(1 for row in parsed.rows if row.action == Action.CHANGE),
+        deleted=sum(1 for row in parsed.rows if row.action == Action.DELETE),
+        unchanged=sum(1 for row in parsed.rows if row.action == Action.UNCHANGED),
+        rows=parsed.rows,
+    )

@@ -1,0 +1,134 @@
+"""The flat budget-line layout, shared by the export, the import template and the importer, so
+the three cannot drift apart. Its columns follow ``budgets.exports.ROW_FIELDS``."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Model
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from ..exports import ROW_FIELDS
+from ..models import BudgetLine, Phase
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    EUR = "eur"
+    PERCENT = "percent"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: Promise
+    width: float
+    kind: Kind
+
+    @property
+    def label(self) -> str:
+        """The heading in the active language."""
+        return str(self.heading)
+
+
+FLAT_COLUMNS = (
+    Column("programme", _("Programme"), 13, Kind.TEXT),
+    Column("round", _("Round"), 8, Kind.INTEGER),
+    Column("cluster", _("Cluster"), 26, Kind.TEXT),
+    Column("application", _("Application no."), 13, Kind.INTEGER),
+    Column("application_title", _("Application title"), 34, Kind.TEXT),
+    Column("state", _("State"), 18, Kind.TEXT),
+    Column("phase", _("Phase"), 20, Kind.TEXT),
+    Column("rd_project", _("R&D project"), 30, Kind.TEXT),
+    Column("grantee", _("Grantee"), 34, Kind.TEXT),
+    Column("country", _("Country"), 9, Kind.TEXT),
+    Column("basis", _("Basis"), 8, Kind.TEXT),
+    Column("position", _("Position"), 10, Kind.TEXT),
+    Column("position_name", _("Position name"), 36, Kind.TEXT),
+    Column("year", _("Year"), 8, Kind.INTEGER),
+    Column("eligible_amount", _("Eligible amount (EUR)"), 17, Kind.EUR),
+    Column("funding_rate", _("Funding rate"), 12, Kind.PERCENT),
+    Column("projektpauschale", _("Projektpauschale"), 12, Kind.BOOLEAN),
+    Column("justification", _("Justification"), 48, Kind.TEXT),
+    Column("updated_at", _("Last changed"), 17, Kind.DATETIME),
+)
+assert len(FLAT_COLUMNS) == len(ROW_FIELDS), "FLAT_COLUMNS must follow ROW_FIELDS"
+
+COLUMN_INDEX = {column.key: index for index, column in enumerate(FLAT_COLUMNS)}
+
+# What the importer reads; the other columns are there to read and are ignored on import.
+IMPORT_KEYS = (
+    "application",
+    "phase",
+    "rd_project",
+    "grantee",
+    "country",
+    "basis",
+    "position",
+    "year",
+    "eligible_amount",
+    "justification",
+)
+# A row whose line columns are all empty is a blank row (the template pre-fills the
+# application's keys in rows the user has not used yet).
+LINE_KEYS = tuple(key for key in IMPORT_KEYS if key != "application")
+
+LANGUAGES = ("de", "en")
+
+
+def in_every_language(text: Promise | str) -> set[str]:
+    """The text as each supported language words it."""
+    found = set()
+    for language in LANGUAGES:
+        with translation.override(language):
+            found.add(str(text))
+    return found
+
+
+def heading_keys() -> dict[str, str]:
+    """Every accepted heading (either language, any case, or the key itself) → column key."""
+    mapping: dict[str, str] = {}
+    for column in FLAT_COLUMNS:
+        mapping[column.key.casefold()] = column.key
+        for heading in in_every_language(column.heading):
+            mapping[heading.strip().casefold()] = column.key
+    return mapping
+
+
+def phase_words() -> dict[str, Phase]:
+    """A phase as the export writes it (its label in either language) or as its code."""
+    words: dict[str, Phase] = {}
+    for phase in Phase:
+        words[str(phase.value).casefold()] = phase
+        for label in in_every_language(phase.label):
+            words[label.casefold()] = phase
+    return words
+
+
+def application_model() -> type[Model]:
+    # The budget engine names the application only by string; read its model from the field.
+    model: Any = BudgetLine._meta.get_field("application").related_model
+    return model  # type: ignore[no-any-return]
+
+
+def state_labels() -> dict[str, str]:
+    """Application state codes → their labels in the active language."""
+    state_field: Any = application_model()._meta.get_field("state")
+    return {str(code): str(label) for code, label in state_field.flatchoices}
+
+
+def phase_labels() -> dict[str, str]:
+    return {str(phase.value): capfirst(str(phase.label)) for phase in Phase}
+
+
+DATA_SHEET = _("Budget lines")
+POSITIONS_SHEET = _("Positions")
+GRANTEES_SHEET = _("Grantees")
+PROJECTS_SHEET = _("R&D projects")
+ABOUT_SHEET = _("About this export")

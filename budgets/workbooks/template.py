@@ -1,0 +1,277 @@
+"""The budget template a cluster management fills in and uploads: the flat layout with the
+application's lines (and its keys pre-filled in empty rows), drop-down lists where they help,
+and sheets listing the valid positions, the grantees and the R&D projects.
+
+The template is the file the importer reads: same sheet, same columns (``layout.FLAT_COLUMNS``).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from funding import clock
+from programmes.models import Organisation
+
+from ..exports import NAME_ORDER, budget_changed_at, budget_line_rows
+from ..models import BudgetLine, BudgetPosition, GranteeTerms, RDProject
+from .built import Provenance, provenance_of
+from .cells import (
+    BOLD,
+    EXCEL_MAX_ROWS,
+    HEADER_FILL,
+    as_text,
+    excel_datetime,
+    print_setup,
+    set_widths,
+)
+from .filenames import application_filename
+from .flat import LineSheet, about_sheet
+from .layout import (
+    COLUMN_INDEX,
+    DATA_SHEET,
+    GRANTEES_SHEET,
+    POSITIONS_SHEET,
+    PROJECTS_SHEET,
+    phase_labels,
+)
+
+BLANK_ROWS = 200
+
+
+@dataclass(frozen=True)
+class GranteeRow:
+    organisation: Organisation
+    terms: GranteeTerms | None
+
+
+@dataclass(frozen=True)
+class TemplateData:
+    application: Any
+    lines: Sequence[Sequence[Any]]  # in ``budgets.exports.ROW_FIELDS`` order
+    positions: Sequence[BudgetPosition]
+    grantees: Sequence[GranteeRow]
+    projects: Sequence[RDProject]
+    provenance: Provenance
+    blank_rows: int = BLANK_ROWS
+
+
+def _blank_row(application: Any) -> list[Any]:
+    """An unused line with the application's keys filled in."""
+    row: list[Any] = [None] * len(COLUMN_INDEX)
+    row[COLUMN_INDEX["programme"]] = application.round.programme.short_name
+    row[COLUMN_INDEX["round"]] = application.round.number
+    row[COLUMN_INDEX["cluster"]] = application.cluster.name
+    row[COLUMN_INDEX["application"]] = application.pk
+    row[COLUMN_INDEX["application_title"]] = application.title
+    row[COLUMN_INDEX["state"]] = application.state
+    return row
+
+
+def _validation(sheet: LineSheet, key: str, last_row: int, **options: Any) -> DataValidation:
+    letter = get_column_letter(COLUMN_INDEX[key] + 1)
+    validation = DataValidation(allow_blank=True, showErrorMessage=True, **options)
+    validation.add(f"{letter}2:{letter}{last_row}")
+    sheet.ws.data_validations.append(validation)
+    return validation
+
+
+def _list_range(title: str, column: int, count: int) -> str:
+    letter = get_column_letter(column)
+    return f"{quote_sheetname(title)}!${letter}$2:${letter}${max(count + 1, 2)}"
+
+
+def write_budget_template(data: TemplateData, stream: BinaryIO | str) -> None:
+    """Write the template of ``data`` to ``stream`` as an .xlsx file (pure: reads only
+    ``data``)."""
+    workbook = Workbook(write_only=True)
+    data_title = str(DATA_SHEET)
+    sheet = LineSheet(workbook, data_title)
+    blank = _blank_row(data.application)
+    for row in [*data.lines, *([blank] * data.blank_rows)]:
+        sheet.append(row)
+    last_row = min(sheet.rows, EXCEL_MAX_ROWS)
+    titles = [data_title, str(POSITIONS_SHEET), str(GRANTEES_SHEET), str(PROJECTS_SHEET)]
+    phases = ",".join(phase_labels().values())
+    _validation(sheet, "phase", last_row, type="list", formula1=f'"{phases}"')
+    _validation(sheet, "basis", last_row, type="list", formula1='"AZA,AZK"')
+    _validation(
+        sheet,
+        "position",
+        last_row,
+        type="list",
+        formula1=_list_range(titles[1], 2, len(data.positions)),
+    )
+    _validation(
+        sheet,
+        "grantee",
+        last_row,
+        type="list",
+        formula1=_list_range(titles[2], 1, len(data.grantees)),
+        errorStyle="warning",
+    )
+    _validation(
+        sheet,
+        "rd_project",
+        last_row,
+        type="list",
+        formula1=_list_range(titles[3], 1, len(data.projects)),
+        errorStyle="warning",
+    )
+    _validation(
+        sheet, "year", last_row, type="whole", operator="between", formula1="2000", formula2="2100"
+    )
+    _validation(
+        sheet,
+        "eligible_amount",
+        last_row,
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+    )
+    sheet.close()
+
+    _list_sheet(
+        workbook,
+        titles[1],
+        [_("Basis"), _("Position"), _("Position name (German)"), _("Position name (English)")],
+        [[p.basis, p.code, p.name_de, p.name_en] for p in data.positions],
+        [8, 10, 44, 44],
+    )
+    _list_sheet(
+        workbook,
+        titles[2],
+        [_("Grantee"), _("Country"), _("Basis"), _("Funding rate (%)"), _("Projektpauschale")],
+        [
+            [
+                row.organisation.name,
+                row.organisation.country,
+                row.terms.basis if row.terms else None,
+                row.terms.funding_rate if row.terms else None,
+                row.terms.has_projektpauschale if row.terms else None,
+            ]
+            for row in data.grantees
+        ],
+        [40, 9, 8, 16, 16],
+    )
+    _list_sheet(
+        workbook,
+        titles[3],
+        [_("R&D project"), _("Start month"), _("End month")],
+        [
+            [
+                project.title,
+                project.start_month.strftime("%Y-%m"),
+                project.end_month.strftime("%Y-%m"),
+            ]
+            for project in data.projects
+        ],
+        [40, 12, 12],
+    )
+    about_sheet(
+        workbook,
+        titles,
+        [
+            (_("Generated at"), excel_datetime(data.provenance.generated_at)),
+            (_("Generated by"), data.provenance.generated_by),
+            (_("Data last changed"), excel_datetime(data.provenance.data_changed_at)),
+            (
+                _("How to fill it in"),
+                _(
+                    "One row per budget line. The file replaces the application's budget: "
+                    "rows you delete are deleted, rows you add are created. Amounts in EUR "
+                    "with at most two decimals. Leave the first columns as they are."
+                ),
+            ),
+        ],
+    )
+    workbook.save(stream)
+
+
+def _list_sheet(
+    workbook: Workbook,
+    title: str,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+) -> None:
+    """A reference sheet: a header and rows of plain values (text always as text)."""
+    ws = workbook.create_sheet(title)
+    set_widths(ws, widths)
+    print_setup(ws, header_rows=1, freeze="A2")
+    header = []
+    for heading in headings:
+        cell = WriteOnlyCell(ws)
+        as_text(cell, str(heading))
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    for values in rows:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(ws)
+            if isinstance(value, str):
+                as_text(cell, value)
+            else:
+                cell.value = value
+            cells.append(cell)
+        ws.append(cells)
+
+
+def budget_template_data(application: Any, *, by: Any) -> TemplateData:
+    """The application's lines, the positions, its grantees (the cluster management, its
+    project partners, and anyone with terms) and its R&D projects, in a fixed number of
+    queries."""
+    lines = list(
+        budget_line_rows(BudgetLine.objects.filter(application_id=application.pk), order=NAME_ORDER)
+    )
+    terms = {
+        t.organisation_id: t
+        for t in GranteeTerms.objects.filter(application_id=application.pk).select_related(
+            "organisation"
+        )
+    }
+    projects = list(
+        RDProject.objects.filter(application_id=application.pk)
+        .prefetch_related("partners__organisation")
+        .order_by("start_month", "pk")
+    )
+    organisations: dict[int, Organisation] = {}
+    management = application.cluster.management_organisation
+    organisations[management.pk] = management
+    for project in projects:
+        for partner in project.partners.all():
+            organisations[partner.organisation_id] = partner.organisation
+    for grantee_terms in terms.values():
+        organisations[grantee_terms.organisation_id] = grantee_terms.organisation
+    grantees = [
+        GranteeRow(organisation, terms.get(organisation.pk))
+        for organisation in sorted(organisations.values(), key=lambda o: (o.name, o.country))
+    ]
+    return TemplateData(
+        application=application,
+        lines=lines,
+        positions=list(BudgetPosition.objects.order_by("basis", "code")),
+        grantees=grantees,
+        projects=projects,
+        provenance=provenance_of(by, budget_changed_at([application])),
+    )
+
+
+def budget_template_filename(application: Any, *, on: date | None = None) -> str:
+    """``InterSpiN_R1_ARENA2036_budget-template_2026-11-21.xlsx``."""
+    return application_filename(
+        programme=application.round.programme.short_name,
+        round_number=application.round.number,
+        cluster=application.cluster.name,
+        kind="budget-template",
+        on=on or timezone.localdate(clock.now()),
+    )

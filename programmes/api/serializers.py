@@ -1,0 +1,109 @@
+"""Programmes, rounds, clusters and organisations: output shapes, and the input shape of the
+reference data officers may create and edit."""
+
+from rest_framework import serializers
+
+from funding.api.fields import StrictInput, money, percent
+
+from ..models import Cluster, FundingRateDefault, Organisation, Programme, Round
+
+
+class FundingRateDefaultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    funding_rate = percent()
+
+    class Meta:
+        model = FundingRateDefault
+        fields = ["legal_form", "size_class", "basis", "funding_rate", "has_projektpauschale"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A programme with its caps and durations, which are data, not code."""
+
+    concept_annual_cap_amount = money()
+    implementation_cap_amount = money()
+    cluster_cap_amount = money()
+    max_funding_rate = percent()
+    projektpauschale_rate = percent()
+    funding_rate_defaults = FundingRateDefaultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "description",
+            "concept_annual_cap_amount",
+            "concept_max_years",
+            "max_rd_projects",
+            "implementation_cap_amount",
+            "implementation_max_years",
+            "cluster_cap_amount",
+            "max_funding_rate",
+            "projektpauschale_rate",
+            "funding_rate_defaults",
+        ]
+
+
+class RoundSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    envelope_amount = money()
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "programme",
+            "number",
+            "call_published_on",
+            "outline_deadline_at",
+            "funding_starts_on",
+            "selection_quota",
+            "envelope_amount",
+        ]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    is_german = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "legal_form", "size_class", "country", "city", "is_german"]
+
+
+class OrganisationInput(StrictInput, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Shape only; the size class rule and uniqueness are the model's (checked on save)."""
+
+    output = OrganisationSerializer
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "legal_form", "size_class", "country", "city"]
+        # Uniqueness and constraints are checked by full_clean when saving, like the admin.
+        validators: list[object] = []
+
+
+class ClusterSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    management_organisation_name = serializers.CharField(
+        source="management_organisation.name", read_only=True
+    )
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "id",
+            "name",
+            "sector",
+            "location",
+            "management_organisation",
+            "management_organisation_name",
+        ]
+
+
+class ClusterInput(StrictInput, serializers.ModelSerializer):  # type: ignore[type-arg]
+    output = ClusterSerializer
+
+    class Meta:
+        model = Cluster
+        fields = ["name", "sector", "location", "management_organisation"]
+        validators: list[object] = []
+        extra_kwargs = {"name": {"validators": []}}

@@ -1,0 +1,113 @@
+"""Programmes and rounds are read here (officers keep them in the back office); clusters and
+organisations are read by every role and created or edited by officers.
+
+There are no services for this reference data yet: writes validate the whole row with
+``full_clean()`` (field rules, ``clean()``, uniqueness, constraints) as the admin's forms do,
+then save, in one transaction.
+"""
+
+from typing import Any
+
+from django.db import models, transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from funding.api.permissions import OfficerWrites
+
+from ..models import Cluster, Organisation, Programme, Round
+from .filters import ClusterFilter, OrganisationFilter, RoundFilter
+from .serializers import (
+    ClusterInput,
+    ClusterSerializer,
+    OrganisationInput,
+    OrganisationSerializer,
+    ProgrammeSerializer,
+    RoundSerializer,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List programmes"),
+    retrieve=extend_schema(summary="A programme with its caps"),
+)
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    queryset = Programme.objects.prefetch_related("funding_rate_defaults")
+    serializer_class = ProgrammeSerializer
+    lookup_value_converter = "int"
+    ordering_fields = ["name", "short_name"]
+
+
+@extend_schema_view(list=extend_schema(summary="List rounds"), retrieve=extend_schema())
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    queryset = Round.objects.all()
+    serializer_class = RoundSerializer
+    filterset_class = RoundFilter
+    lookup_value_converter = "int"
+    ordering_fields = ["number", "call_published_on", "outline_deadline_at", "funding_starts_on"]
+
+
+def _save(instance: models.Model, changes: dict[str, Any]) -> models.Model:
+    """Apply the changes and save the row if it is valid as a whole."""
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+    return instance
+
+
+class ReferenceDataViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    permission_classes = (OfficerWrites,)
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = [*viewsets.GenericViewSet.filter_backends, filters.SearchFilter]
+    lookup_value_converter = "int"
+    input_class: type[Serializer]  # type: ignore[type-arg]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = self.input_class(data=request.data)
+        given.is_valid(raise_exception=True)
+        model = self.get_queryset().model
+        saved = _save(model(), dict(given.validated_data))
+        return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        given = self.input_class(instance, data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        saved = _save(instance, dict(given.validated_data))
+        return Response(self.get_serializer(saved).data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=OrganisationInput, summary="Add an organisation (officers)"),
+    partial_update=extend_schema(request=OrganisationInput, summary="Edit (officers)"),
+)
+class OrganisationViewSet(ReferenceDataViewSet):
+    queryset = Organisation.objects.all()
+    serializer_class = OrganisationSerializer
+    input_class = OrganisationInput
+    filterset_class = OrganisationFilter
+    search_fields = ["name", "city"]
+    ordering_fields = ["name", "country", "legal_form"]
+
+
+@extend_schema_view(
+    create=extend_schema(request=ClusterInput, summary="Add a cluster (officers)"),
+    partial_update=extend_schema(request=ClusterInput, summary="Edit (officers)"),
+)
+class ClusterViewSet(ReferenceDataViewSet):
+    queryset = Cluster.objects.select_related("management_organisation")
+    serializer_class = ClusterSerializer
+    input_class = ClusterInput
+    filterset_class = ClusterFilter
+    search_fields = ["name", "location"]
+    ordering_fields = ["name", "sector", "location"]

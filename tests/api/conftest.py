@@ -1,0 +1,143 @@
+"""API clients for the personas, and a world of cluster A's objects to point requests at."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from applications.models import Application, PartnerRegion
+from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from budgets.services import budget_line_save, project_partner_add, rd_project_create
+from programmes.access import Role
+from programmes.models import Cluster, Organisation, Round
+
+from ..budgets.support import concept_line, start_concept_phase
+from ..factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    OrganisationFactory,
+    PartnerAbroadFactory,
+    RoundFactory,
+    position,
+    user_with_role,
+)
+
+PERSONAS = ("anonymous", "officer", "manager_a", "manager_b", "auditor", "reviewer")
+
+
+@pytest.fixture
+def reviewer(db):
+    """A jury member who has not been assigned cluster A's applications."""
+    return user_with_role("rita-reviewer", Role.REVIEWER)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_history() -> None:
+    """Failed logins are counted in the cache; each test starts with none."""
+    cache.clear()
+
+
+def client_for(user: Any = None) -> APIClient:
+    """A client speaking English, logged in as ``user`` (anonymous if None)."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api_as(request: pytest.FixtureRequest) -> Callable[[str], APIClient]:
+    """``api_as("manager_a")``: a client for the persona of that name."""
+
+    def api_as_(persona: str) -> APIClient:
+        if persona == "anonymous":
+            return client_for(None)
+        return client_for(request.getfixturevalue(persona))
+
+    return api_as_
+
+
+@dataclass(frozen=True)
+class World:
+    """Cluster A's objects in the states where each write is open, and what writes point at."""
+
+    cluster: Cluster
+    round: Round
+    draft: Application
+    region: PartnerRegion
+    draft_line: BudgetLine
+    concept: Application
+    project: RDProject
+    company: Organisation
+    abroad_partner: ProjectPartner
+    implementation_line: BudgetLine
+    terms: GranteeTerms
+    spare_round: Round
+    newcomer: Organisation
+
+
+def implementation_project(application: Application, by: Any, title: str) -> RDProject:
+    start = application.implementation_start_on.replace(day=1)
+    return rd_project_create(
+        application=application,
+        title=title,
+        start_month=start,
+        end_month=date(start.year + 2, 12, 1),
+        by=by,
+    )
+
+
+@pytest.fixture
+def world(application_a, cluster_a, open_round, programme, manager_a, officer) -> World:
+    """A draft (outline, partner region, a concept line) in the open round; an application in
+    the concept phase in a second round (a project led by a small company, with a partner
+    abroad and a budget line); a third round cluster A has not applied to yet."""
+    draft_line = concept_line(
+        application_a,
+        by=manager_a,
+        year=application_a.concept_start_on.year,
+        eligible_amount=Decimal("100000.00"),
+    )
+    concept = start_concept_phase(
+        ApplicationFactory(
+            round=RoundFactory(programme=programme, number=2), cluster=cluster_a, with_region=True
+        ),
+        manager=manager_a,
+        officer=officer,
+    )
+    project = implementation_project(concept, manager_a, "Printed sensors")
+    company = CompanyFactory(name="Sensorik Dresden GmbH")
+    project_partner_add(project=project, organisation=company, is_lead=True, by=manager_a)
+    abroad = project_partner_add(
+        project=project, organisation=PartnerAbroadFactory(name="CEA-Leti"), by=manager_a
+    )
+    line = budget_line_save(
+        application=concept,
+        phase=Phase.IMPLEMENTATION,
+        rd_project=project,
+        grantee=company,
+        year=project.start_month.year,
+        position=position("AZK", "0837"),
+        eligible_amount=Decimal("200000.00"),
+        by=manager_a,
+    )
+    return World(
+        cluster=cluster_a,
+        round=open_round,
+        draft=application_a,
+        region=application_a.partner_regions.get(),
+        draft_line=draft_line,
+        concept=concept,
+        project=project,
+        company=company,
+        abroad_partner=abroad,
+        implementation_line=line,
+        terms=GranteeTerms.objects.get(application=concept, organisation=company),
+        spare_round=RoundFactory(programme=programme, number=3),
+        newcomer=OrganisationFactory(name="Hochschule Mittweida", city="Mittweida"),
+    )

@@ -1,0 +1,322 @@
+"""Every route × every method × every persona, against cluster A's objects.
+
+The routes come from the URL resolver: a new route without a row here fails
+``test_matrix_has_a_row_for_every_route``. A method a row does not list must answer 405 (401 for
+the anonymous, except on the public routes). Each request runs in a savepoint that is rolled
+back, so every cell starts from the same world.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from ..factories import position
+from .conftest import PERSONAS, World
+from .routes import api_routes
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+# Expected status per persona, in the order of PERSONAS: anonymous, officer, manager A,
+# manager B, auditor, reviewer (not assigned to A's applications).
+Statuses = tuple[int, int, int, int, int, int]
+EVERYONE_READS: Statuses = (401, 200, 200, 200, 200, 200)
+A_READS: Statuses = (401, 200, 200, 404, 200, 404)
+PUBLIC: Statuses = (200, 200, 200, 200, 200, 200)
+NOWHERE: Statuses = (404, 404, 404, 404, 404, 404)
+
+
+def a_writes(ok: int) -> Statuses:
+    """Cluster A's object: officers and A's management write, B does not see it, auditors and
+    reviewers may not write at all."""
+    return (401, ok, ok, 404, 403, 403)
+
+
+def officers_write(ok: int) -> Statuses:
+    return (401, ok, 403, 403, 403, 403)
+
+
+Body = Callable[[World], dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Row:
+    url: Callable[[World], str]
+    methods: dict[str, tuple[Body, Statuses]]
+    public: bool = False  # no login needed, so an unlisted method is 405 for the anonymous too
+    content_type: str = "application/json"  # of every answer but 204
+    error_content_type: str | None = None  # of answers >= 400, where it differs (downloads)
+
+    def expected(self, method: str) -> tuple[Body, Statuses]:
+        if method in self.methods:
+            return self.methods[method]
+        return None, (405 if self.public else 401, 405, 405, 405, 405, 405)
+
+
+def get(statuses: Statuses) -> dict[str, tuple[Body, Statuses]]:
+    return {"GET": (None, statuses)}
+
+
+def management_line(w: World) -> dict[str, Any]:
+    return {
+        "application": w.draft.pk,
+        "phase": "concept",
+        "grantee": w.cluster.management_organisation_id,
+        "year": w.draft.concept_start_on.year + 1,
+        "position": position("AZA", "0812").pk,
+        "eligible_amount": "1000.00",
+    }
+
+
+def under(w: World, application: str, rest: str = "") -> str:
+    return f"/api/v1/applications/{getattr(w, application).pk}/{rest}"
+
+
+MATRIX: dict[str, Row] = {
+    "api/v1/auth/login/": Row(
+        lambda w: "/api/v1/auth/login/",
+        {
+            "POST": (
+                lambda w: {"username": "martha-manager-a", "password": "pw-martha-manager-a"},
+                PUBLIC,
+            )
+        },
+        public=True,
+    ),
+    "api/v1/auth/logout/": Row(
+        lambda w: "/api/v1/auth/logout/", {"POST": (None, (401, 204, 204, 204, 204, 204))}
+    ),
+    "api/v1/auth/me/": Row(lambda w: "/api/v1/auth/me/", get(EVERYONE_READS)),
+    "api/v1/schema/": Row(
+        lambda w: "/api/v1/schema/",
+        get(PUBLIC),
+        public=True,
+        content_type="application/vnd.oai.openapi",
+    ),
+    "api/v1/docs/": Row(
+        lambda w: "/api/v1/docs/", get(PUBLIC), public=True, content_type="text/html"
+    ),
+    "api/v1/programmes/": Row(lambda w: "/api/v1/programmes/", get(EVERYONE_READS)),
+    "api/v1/programmes/<int:pk>/": Row(
+        lambda w: f"/api/v1/programmes/{w.round.programme_id}/", get(EVERYONE_READS)
+    ),
+    "api/v1/rounds/": Row(lambda w: "/api/v1/rounds/", get(EVERYONE_READS)),
+    "api/v1/rounds/<int:pk>/": Row(lambda w: f"/api/v1/rounds/{w.round.pk}/", get(EVERYONE_READS)),
+    "api/v1/rounds/<int:pk>/overview/": Row(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/overview/", get((401, 200, 403, 403, 200, 403))
+    ),
+    "api/v1/rounds/<int:pk>/budget.xlsx": Row(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/budget.xlsx",
+        get((401, 200, 403, 403, 200, 403)),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/applications/<int:application_pk>/budget.xlsx": Row(
+        lambda w: under(w, "concept", "budget.xlsx"),
+        get(A_READS),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/budget-lines/export.xlsx": Row(
+        lambda w: "/api/v1/budget-lines/export.xlsx",
+        get(EVERYONE_READS),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/clusters/": Row(
+        lambda w: "/api/v1/clusters/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "POST": (
+                lambda w: {
+                    "name": "Cluster C",
+                    "sector": "Biotechnologie",
+                    "location": "Jena",
+                    "management_organisation": w.newcomer.pk,
+                },
+                officers_write(201),
+            ),
+        },
+    ),
+    "api/v1/clusters/<int:pk>/": Row(
+        lambda w: f"/api/v1/clusters/{w.cluster.pk}/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "PATCH": (lambda w: {"location": "Jena"}, officers_write(200)),
+        },
+    ),
+    "api/v1/organisations/": Row(
+        lambda w: "/api/v1/organisations/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "POST": (
+                lambda w: {"name": "Kyoto University", "legal_form": "university", "country": "JP"},
+                officers_write(201),
+            ),
+        },
+    ),
+    "api/v1/organisations/<int:pk>/": Row(
+        lambda w: f"/api/v1/organisations/{w.company.pk}/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "PATCH": (lambda w: {"city": "Dresden"}, officers_write(200)),
+        },
+    ),
+    "api/v1/applications/": Row(
+        lambda w: "/api/v1/applications/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "POST": (
+                lambda w: {"round": w.spare_round.pk, "cluster": w.cluster.pk, "title": "Again"},
+                (401, 201, 201, 403, 403, 403),
+            ),
+        },
+    ),
+    "api/v1/applications/<int:pk>/": Row(
+        lambda w: under(w, "draft"),
+        {"GET": (None, A_READS), "PATCH": (lambda w: {"title": "Sensors abroad"}, a_writes(200))},
+    ),
+    "api/v1/applications/<int:application_pk>/partner-regions/": Row(
+        lambda w: under(w, "draft", "partner-regions/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {"country": "JP", "region": "Kansai", "partner_name": "Kansai Bio"},
+                a_writes(201),
+            ),
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/partner-regions/<int:pk>/": Row(
+        lambda w: under(w, "draft", f"partner-regions/{w.region.pk}/"),
+        {"GET": (None, A_READS), "DELETE": (None, a_writes(204))},
+    ),
+    "api/v1/applications/<int:application_pk>/projects/": Row(
+        lambda w: under(w, "concept", "projects/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {
+                    "title": "Sensor networks",
+                    "start_month": w.project.start_month.isoformat(),
+                    "end_month": w.project.end_month.isoformat(),
+                },
+                a_writes(201),
+            ),
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/projects/<int:project_pk>/": Row(
+        lambda w: under(w, "concept", f"projects/{w.project.pk}/"),
+        {
+            "GET": (None, A_READS),
+            "PATCH": (lambda w: {"description": "Sensors printed on foil."}, a_writes(200)),
+            "DELETE": (None, a_writes(204)),
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/projects/<int:project_pk>/partners/": Row(
+        lambda w: under(w, "concept", f"projects/{w.project.pk}/partners/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (lambda w: {"organisation": w.newcomer.pk}, a_writes(201)),
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/projects/<int:project_pk>/partners/<int:pk>/": Row(
+        lambda w: under(w, "concept", f"projects/{w.project.pk}/partners/{w.abroad_partner.pk}/"),
+        {"GET": (None, A_READS), "DELETE": (None, a_writes(204))},
+    ),
+    "api/v1/applications/<int:application_pk>/grantee-terms/": Row(
+        lambda w: under(w, "concept", "grantee-terms/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {
+                    "organisation": w.newcomer.pk,
+                    "basis": "AZA",
+                    "funding_rate": "100.00",
+                    "has_projektpauschale": True,
+                },
+                a_writes(201),
+            ),
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/grantee-terms/<int:pk>/": Row(
+        lambda w: under(w, "concept", f"grantee-terms/{w.terms.pk}/"), get(A_READS)
+    ),
+    "api/v1/applications/<int:application_pk>/transitions/": Row(
+        lambda w: under(w, "draft", "transitions/"), get(A_READS)
+    ),
+    "api/v1/applications/<int:application_pk>/transitions/<str:name>/": Row(
+        lambda w: under(w, "draft", "transitions/submit/"),
+        # Only the cluster's own management submits; officers are refused by the workflow.
+        {"POST": (lambda w: {}, (401, 403, 200, 404, 403, 403))},
+    ),
+    "api/v1/applications/<int:application_pk>/history/": Row(
+        lambda w: under(w, "concept", "history/"), get(A_READS)
+    ),
+    "api/v1/applications/<int:application_pk>/budget/": Row(
+        lambda w: under(w, "concept", "budget/"), get(A_READS)
+    ),
+    "api/v1/budget-positions/": Row(lambda w: "/api/v1/budget-positions/", get(EVERYONE_READS)),
+    "api/v1/budget-positions/<int:pk>/": Row(
+        lambda w: f"/api/v1/budget-positions/{position('AZK', '0837').pk}/", get(EVERYONE_READS)
+    ),
+    "api/v1/budget-lines/": Row(
+        lambda w: "/api/v1/budget-lines/",
+        {
+            "GET": (None, EVERYONE_READS),
+            # B cannot point a line at A's application: it does not exist for B (400).
+            "POST": (management_line, (401, 201, 201, 400, 403, 403)),
+        },
+    ),
+    "api/v1/budget-lines/<int:pk>/": Row(
+        lambda w: f"/api/v1/budget-lines/{w.draft_line.pk}/",
+        {
+            "GET": (None, A_READS),
+            "PATCH": (lambda w: {"eligible_amount": "90000.00"}, a_writes(200)),
+            "DELETE": (None, a_writes(204)),
+        },
+    ),
+    "api/v1/^": Row(
+        lambda w: "/api/v1/no-such-thing/",
+        {method: (None, NOWHERE) for method in METHODS},
+        public=True,
+    ),
+}
+
+
+def test_matrix_has_a_row_for_every_route():
+    assert sorted(api_routes()) == sorted(MATRIX)
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_permission_matrix(route, world, api_as):
+    row = MATRIX[route]
+    url = row.url(world)
+    wrong = []
+    for method in METHODS:
+        body, statuses = row.expected(method)
+        for persona, expected in zip(PERSONAS, statuses, strict=True):
+            client = api_as(persona)
+            with transaction.atomic():
+                response = client.generic(
+                    method,
+                    url,
+                    data=None
+                    if body is None
+                    else client._encode_json(body(world), "application/json"),
+                    content_type="application/json",
+                )
+                transaction.set_rollback(True)
+            content_type = response.get("Content-Type", "")
+            wanted = row.content_type
+            if response.status_code >= 400 and row.error_content_type:
+                wanted = row.error_content_type
+            typed = response.status_code == 204 or content_type.startswith(wanted)
+            if response.status_code != expected or not typed:
+                wrong.append((method, persona, expected, response.status_code, content_type))
+    assert wrong == []

@@ -1,0 +1,162 @@
+"""The number of queries of every list (and of the budget summary and a round's overview)
+does not grow with the number of rows."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import count
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import ApplicationTransition, PartnerRegion
+from applications.states import State
+from budgets.models import (
+    BudgetLine,
+    BudgetPosition,
+    GranteeTerms,
+    Phase,
+    ProjectPartner,
+    RDProject,
+)
+
+from ..factories import (
+    ApplicationFactory,
+    ClusterFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    RoundFactory,
+    position,
+)
+from .conftest import World
+
+pytestmark = pytest.mark.django_db
+
+numbers = count(1)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: Callable[[World], str]
+    add_row: Callable[[World, Any], None]
+    size: Callable[[Any], int] = lambda data: len(data["results"])
+
+
+def add_line(w: World, officer: Any) -> None:
+    BudgetLine.objects.create(
+        application=w.draft,
+        phase=Phase.CONCEPT,
+        grantee=w.cluster.management_organisation,
+        year=1900 + next(numbers),
+        position=position("AZA", "0812"),
+        eligible_amount=Decimal("1.00"),
+    )
+
+
+def add_project(w: World, officer: Any) -> None:
+    project = RDProject.objects.create(
+        application=w.concept,
+        title=f"Project {next(numbers)}",
+        start_month=w.project.start_month,
+        end_month=w.project.end_month,
+    )
+    ProjectPartner.objects.create(project=project, organisation=OrganisationFactory(), is_lead=True)
+
+
+def add_applicant(w: World, officer: Any) -> None:
+    ApplicationFactory(round=w.round, cluster=ClusterFactory(), with_region=True)
+
+
+ENDPOINTS = {
+    "programmes": Endpoint(
+        lambda w: "/api/v1/programmes/",
+        lambda w, o: ProgrammeFactory(name=f"P{next(numbers)}", short_name=f"P{next(numbers)}"),
+    ),
+    "rounds": Endpoint(
+        lambda w: "/api/v1/rounds/",
+        lambda w, o: RoundFactory(programme=w.round.programme, number=100 + next(numbers)),
+    ),
+    "clusters": Endpoint(lambda w: "/api/v1/clusters/", lambda w, o: ClusterFactory()),
+    "organisations": Endpoint(
+        lambda w: "/api/v1/organisations/", lambda w, o: OrganisationFactory()
+    ),
+    "budget-positions": Endpoint(
+        lambda w: "/api/v1/budget-positions/",
+        lambda w, o: BudgetPosition.objects.create(
+            basis="AZA", code=f"9{next(numbers):03d}", name_de="Test", name_en="Test"
+        ),
+    ),
+    "applications": Endpoint(lambda w: "/api/v1/applications/", add_applicant),
+    "partner-regions": Endpoint(
+        lambda w: f"/api/v1/applications/{w.draft.pk}/partner-regions/",
+        lambda w, o: PartnerRegion.objects.create(
+            application=w.draft,
+            country="JP",
+            region=f"Region {next(numbers)}",
+            partner_name="Partner",
+        ),
+    ),
+    "projects": Endpoint(lambda w: f"/api/v1/applications/{w.concept.pk}/projects/", add_project),
+    "project-partners": Endpoint(
+        lambda w: f"/api/v1/applications/{w.concept.pk}/projects/{w.project.pk}/partners/",
+        lambda w, o: ProjectPartner.objects.create(
+            project=w.project, organisation=OrganisationFactory()
+        ),
+    ),
+    "grantee-terms": Endpoint(
+        lambda w: f"/api/v1/applications/{w.concept.pk}/grantee-terms/",
+        lambda w, o: GranteeTerms.objects.create(
+            application=w.concept,
+            organisation=OrganisationFactory(),
+            basis="AZA",
+            funding_rate=Decimal("100.00"),
+        ),
+    ),
+    "history": Endpoint(
+        lambda w: f"/api/v1/applications/{w.concept.pk}/history/",
+        lambda w, officer: ApplicationTransition.objects.create(
+            application=w.concept,
+            transition="complete",
+            source_state=State.CONCEPT_PHASE,
+            target_state=State.CONCEPT_PHASE,
+            by=officer,
+        ),
+    ),
+    "budget-lines": Endpoint(lambda w: "/api/v1/budget-lines/", add_line),
+    "budget summary": Endpoint(
+        lambda w: f"/api/v1/applications/{w.concept.pk}/budget/",
+        add_project,
+        size=lambda data: len(data["implementation"]["projects"]),
+    ),
+    "round overview": Endpoint(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/overview/",
+        add_applicant,
+        size=lambda data: len(data["applications"]),
+    ),
+}
+
+
+def measured(client, url: str) -> tuple[int, Any]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return len(queries), response.json()
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_queries_do_not_grow_with_rows(name, world, api_as, officer):
+    endpoint = ENDPOINTS[name]
+    client = api_as("officer")
+    url = endpoint.url(world)
+    endpoint.add_row(world, officer)
+    measured(client, url)  # the first request also reads the user's roles
+    few, small = measured(client, url)
+    for _ in range(4):
+        endpoint.add_row(world, officer)
+
+    many, large = measured(client, url)
+
+    assert endpoint.size(large) == endpoint.size(small) + 4
+    assert many == few

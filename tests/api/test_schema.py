@@ -1,0 +1,62 @@
+"""The OpenAPI schema describes every route, and its docs page loads nothing from outside."""
+
+import re
+
+import pytest
+import yaml
+from drf_spectacular.validation import validate_schema
+
+from .routes import api_routes
+
+pytestmark = pytest.mark.django_db
+
+# Not API operations: the schema itself, its docs page, and the JSON 404 for unknown paths.
+NOT_IN_SCHEMA = {"api/v1/schema/", "api/v1/docs/", "api/v1/^"}
+
+
+@pytest.fixture
+def schema(client):
+    response = client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def test_schema_is_valid_openapi(schema):
+    validate_schema(schema)
+
+
+def test_schema_has_every_route(schema):
+    as_paths = {
+        "/"
+        + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{" + ("id" if m[1] == "pk" else m[1]) + "}", route)
+        for route in api_routes()
+        if route not in NOT_IN_SCHEMA
+    }
+
+    assert as_paths == set(schema["paths"])
+
+
+def test_every_operation_documents_its_errors(schema):
+    missing = {
+        (method, path): {"401", "403", "404"} - set(operation["responses"])
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if path != "/api/v1/auth/login/"
+    }
+
+    assert {key: codes for key, codes in missing.items() if codes} == {}
+
+
+def test_money_is_a_string_in_the_schema(schema):
+    line = schema["components"]["schemas"]["BudgetLine"]["properties"]["eligible_amount"]
+
+    assert (line["type"], line["format"]) == ("string", "decimal")
+
+
+def test_docs_load_nothing_from_outside(client):
+    response = client.get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.findall(r"""(?:src|href)=["']?(https?:)?//""", page) == []
+    assert "swagger-ui-bundle.js" in page

@@ -1,0 +1,177 @@
+"""Every portal page for every persona: the own cluster and officers may act, auditors only
+read (403 on anything that changes), another cluster's pages are absent (404), and anonymous
+visitors are sent to the login page."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application
+from applications.states import State
+from budgets.models import BudgetLine, RDProject
+
+from ..applications.conftest import rd_project_add
+from ..factories import ApplicationFactory
+from .conftest import browser
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("officer", "manager_a", "manager_b", "auditor", "anonymous")
+
+
+@pytest.fixture
+def concept_app(application_a, to_state, manager_a) -> Application:
+    """Cluster A's application in the concept phase (its implementation budget open) with one
+    R&D project."""
+    application = to_state(application_a, State.CONCEPT_PHASE)
+    rd_project_add(application, manager_a)
+    return application
+
+
+def user_of(request: pytest.FixtureRequest, persona: str) -> Any:
+    return None if persona == "anonymous" else request.getfixturevalue(persona)
+
+
+def read_pages(application: Application) -> list[str]:
+    project = application.rd_projects.get()
+    return [
+        reverse("applications:detail", args=[application.pk]),
+        reverse("budgets:overview", args=[application.pk]),
+        reverse("budgets:projects", args=[application.pk]),
+        reverse("budgets:project", args=[application.pk, project.pk]),
+        reverse("budgets:terms", args=[application.pk]),
+        reverse("budgets:workbook", args=[application.pk]),
+    ]
+
+
+def write_pages(application: Application) -> list[str]:
+    project = application.rd_projects.get()
+    return [
+        reverse("applications:edit", args=[application.pk]),
+        reverse("budgets:concept-grid", args=[application.pk]),
+        reverse("budgets:project-grid", args=[application.pk, project.pk]),
+        reverse("applications:transition", args=[application.pk, "propose_implementation"]),
+        reverse("budgets:template", args=[application.pk]),
+        reverse("budgets:import", args=[application.pk]),
+    ]
+
+
+def posts(application: Application) -> list[str]:
+    """Every URL that changes something."""
+    project = application.rd_projects.get()
+    partner = project.partners.first()
+    region = application.partner_regions.get()
+    organisation = application.cluster.management_organisation
+    pk = application.pk
+    return [
+        reverse("applications:edit", args=[pk]),
+        reverse("applications:region-add", args=[pk]),
+        reverse("applications:region-delete", args=[pk, region.pk]),
+        reverse("applications:transition", args=[pk, "propose_implementation"]),
+        reverse("budgets:concept-grid", args=[pk]),
+        reverse("budgets:concept-preview", args=[pk]),
+        reverse("budgets:projects", args=[pk]),
+        reverse("budgets:project", args=[pk, project.pk]),
+        reverse("budgets:project-delete", args=[pk, project.pk]),
+        reverse("budgets:project-grid", args=[pk, project.pk]),
+        reverse("budgets:project-preview", args=[pk, project.pk]),
+        reverse("budgets:partner-add", args=[pk, project.pk]),
+        reverse("budgets:partner-remove", args=[pk, project.pk, partner.pk]),
+        reverse("budgets:terms-set", args=[pk, organisation.pk]),
+        reverse("budgets:import", args=[pk]),
+        reverse("budgets:import-confirm", args=[pk]),
+    ]
+
+
+READ_STATUS = {"officer": 200, "manager_a": 200, "manager_b": 404, "auditor": 200}
+WRITE_STATUS = {"officer": 200, "manager_a": 200, "manager_b": 404, "auditor": 403}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_read_pages_answer_each_persona(request, persona, concept_app):
+    client = browser(user_of(request, persona))
+    for url in read_pages(concept_app):
+        response = client.get(url)
+        if persona == "anonymous":
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("login")), url
+        else:
+            assert response.status_code == READ_STATUS[persona], url
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_write_pages_answer_each_persona(request, persona, concept_app):
+    client = browser(user_of(request, persona))
+    for url in write_pages(concept_app):
+        response = client.get(url)
+        if persona == "anonymous":
+            assert response.status_code == 302, url
+        elif persona == "officer" and "propose_implementation" in url:
+            # Proposing is the cluster management's step: the officer may not even confirm it.
+            assert response.status_code == 403, url
+        else:
+            assert response.status_code == WRITE_STATUS[persona], url
+
+
+def test_auditor_gets_403_on_every_post_and_nothing_changes(auditor, concept_app):
+    client = browser(auditor)
+    lines = BudgetLine.objects.count()
+    for url in posts(concept_app):
+        assert client.post(url, {}).status_code == 403, url
+    concept_app.refresh_from_db()
+    assert concept_app.state == State.CONCEPT_PHASE
+    assert BudgetLine.objects.count() == lines
+    assert RDProject.objects.filter(application=concept_app).count() == 1
+    assert concept_app.partner_regions.count() == 1
+
+
+def test_other_cluster_gets_404_on_every_post(manager_b, concept_app):
+    client = browser(manager_b)
+    for url in posts(concept_app):
+        assert client.post(url, {}).status_code == 404, url
+    assert concept_app.partner_regions.count() == 1
+
+
+def test_anonymous_posts_are_sent_to_login(concept_app):
+    client = browser(None)
+    for url in posts(concept_app):
+        response = client.post(url, {})
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("officer", 200), ("auditor", 200), ("manager_a", 403), ("manager_b", 403)],
+)
+def test_round_pages_are_for_officers_and_auditors(request, persona, status, open_round):
+    client = browser(user_of(request, persona))
+    assert client.get(reverse("programmes:rounds")).status_code == status
+    assert client.get(reverse("programmes:round", args=[open_round.pk])).status_code == status
+    workbook = reverse("budgets:round-workbook", args=[open_round.pk])
+    assert client.get(workbook).status_code == status
+
+
+def test_queue_lists_only_the_own_cluster_for_a_cluster_management(
+    manager_a, application_a, open_round, cluster_b
+):
+    other = ApplicationFactory(round=open_round, cluster=cluster_b)
+    response = browser(manager_a).get(reverse("applications:list"))
+    listed = [application for application, _summary in response.context["rows"]]
+    assert listed == [application_a]
+    assert other not in listed
+
+
+def test_pages_of_a_missing_application_answer_404(officer):
+    assert browser(officer).get(reverse("applications:detail", args=[999999])).status_code == 404
+
+
+def test_forms_are_csrf_protected(manager_a, application_a):
+    client = browser(manager_a)
+    client.handler.enforce_csrf_checks = True
+    url = reverse("applications:edit", args=[application_a.pk])
+    response = client.post(url, {"title": "Forged"})
+    assert response.status_code == 403
+    application_a.refresh_from_db()
+    assert application_a.title != "Forged"

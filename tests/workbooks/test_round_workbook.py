@@ -1,0 +1,161 @@
+"""The round workbook for the funding body."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import ApplicationTransition
+from applications.selectors import round_overview
+from applications.states import State
+from budgets.selectors import budget_summary
+from budgets.services import budget_lines_write
+from budgets.workbooks import ROUND_SHEETS, round_workbook, round_workbook_filename
+from budgets.workbooks.cells import put_text
+
+from ..factories import ApplicationFactory, ClusterFactory, RoundFactory
+from .support import concept_lines, put_in_state, reopen
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_with_two(budget, cluster_b, manager_b, officer):
+    """Cluster A in the concept phase (committed), cluster B's draft with a concept budget
+    (not committed), and an application of another round that must not show."""
+    draft = ApplicationFactory(round=budget.application.round, cluster=cluster_b, with_region=True)
+    budget_lines_write(
+        application=draft,
+        writes=concept_lines(draft, cluster_b.management_organisation),
+        by=manager_b,
+    )
+    put_in_state(draft, State.SUBMITTED, by=manager_b)
+    draft = put_in_state(draft, State.DRAFT, by=officer)
+    other_round = RoundFactory(programme=budget.application.round.programme, number=2)
+    ApplicationFactory(round=other_round, cluster=ClusterFactory(name="Cluster C"))
+    return budget.application, draft
+
+
+def application_rows(workbook):
+    sheet = workbook.worksheets[1]
+    return [row for row in sheet.iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
+
+
+def test_round_workbook_has_a_row_per_application_of_the_round(round_with_two, officer):
+    committed, draft = round_with_two
+    workbook = reopen(round_workbook(committed.round, by=officer).to_bytes())
+
+    assert [row[0] for row in application_rows(workbook)] == [committed.pk, draft.pk]
+
+
+def test_round_workbook_counts_selected_applications_against_the_envelope(round_with_two, officer):
+    committed, draft = round_with_two
+    built = round_workbook(committed.round, by=officer)
+    workbook = reopen(built.to_bytes())
+
+    flags = {row[0]: row[5] for row in application_rows(workbook)}
+    assert flags == {committed.pk: True, draft.pk: False}
+    cover = workbook.worksheets[0]
+    sumif = next(
+        cell for row in cover.iter_rows() for cell in row if str(cell.value).startswith("=SUMIF(")
+    )
+    assert built.expected[(cover.title, sumif.coordinate)] == (
+        budget_summary(committed).total.figures.funding_amount
+    )
+    assert built.expected[(cover.title, sumif.coordinate)] == (
+        round_overview(committed.round).committed.funding_amount
+    )
+
+
+def test_round_workbook_shows_concept_funding_per_year_and_funding_per_project(
+    round_with_two, officer
+):
+    committed, _draft = round_with_two
+    summary = budget_summary(committed)
+    workbook = reopen(round_workbook(committed.round, by=officer).to_bytes())
+    header = [cell.value for cell in workbook.worksheets[1][1]]
+    row = application_rows(workbook)[0]
+
+    for year, capped in summary.concept.by_year.items():
+        column = next(i for i, h in enumerate(header) if h and str(year) in str(h))
+        assert row[column] == pytest.approx(float(capped.figures.funding_amount), abs=0.001)
+    assert "Printed sensors" in row
+    project_total = summary.implementation.projects[0].total.funding_amount
+    assert row[row.index("Printed sensors") + 1] == pytest.approx(float(project_total), abs=0.001)
+
+
+def test_round_workbook_lists_every_state_change_in_the_audit_trail(round_with_two, officer):
+    committed, draft = round_with_two
+    workbook = reopen(round_workbook(committed.round, by=officer).to_bytes())
+    trail = workbook.worksheets[2]
+
+    rows = list(trail.iter_rows(min_row=2, values_only=True))
+    changes = ApplicationTransition.objects.filter(application__in=[committed, draft])
+    assert len(rows) == changes.count() == 3
+    assert {(row[0], row[3], row[7]) for row in rows} == {
+        (change.application_id, change.by.username, change.comment) for change in changes
+    }
+
+
+def test_round_workbook_shows_a_cluster_management_only_its_own_application(
+    round_with_two, manager_a
+):
+    committed, _draft = round_with_two
+    workbook = reopen(round_workbook(committed.round, by=manager_a).to_bytes())
+
+    assert [row[0] for row in application_rows(workbook)] == [committed.pk]
+    assert {row[0] for row in workbook.worksheets[2].iter_rows(min_row=2, values_only=True)} == {
+        committed.pk
+    }
+
+
+def test_round_workbook_query_count_does_not_grow_with_the_applications(
+    round_with_two, manager_b, officer
+):
+    committed, _draft = round_with_two
+    round_workbook(committed.round, by=officer)  # the officer's roles are read once
+    with CaptureQueriesContext(connection) as two:
+        round_workbook(committed.round, by=officer)
+    for name in ("Cluster D", "Cluster E"):
+        more = ApplicationFactory(round=committed.round, cluster=ClusterFactory(name=name))
+        put_in_state(more, State.SUBMITTED, by=officer)
+    with CaptureQueriesContext(connection) as four:
+        round_workbook(committed.round, by=officer)
+
+    assert len(four) == len(two)
+
+
+def test_round_workbook_takes_further_sheets(round_with_two, officer):
+    committed, _draft = round_with_two
+
+    def ranking(built, data):
+        sheet = built.workbook.create_sheet("Ranking")
+        put_text(sheet, 1, 1, f"{len(data.overview.lines)} applications")
+
+    workbook = reopen(
+        round_workbook(committed.round, by=officer, sheets=[*ROUND_SHEETS, ranking]).to_bytes()
+    )
+    assert workbook["Ranking"]["A1"].value == "2 applications"
+
+
+def test_round_workbook_expects_every_formula_to_come_to_a_summary_figure(round_with_two, officer):
+    committed, _draft = round_with_two
+    built = round_workbook(committed.round, by=officer)
+    workbook = reopen(built.to_bytes())
+
+    formulas = {
+        (ws.title, cell.coordinate)
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }
+    assert formulas == set(built.expected)
+
+
+def test_round_workbook_filename_names_programme_round_and_date(budget):
+    assert (
+        round_workbook_filename(budget.application.round, on=date(2026, 11, 21))
+        == "InterSpiN_R1_round_2026-11-21.xlsx"
+    )

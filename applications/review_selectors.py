@@ -151,6 +151,12 @@ def round_ranking(round_: Round, *, user: Any) -> RoundRanking:
     however many applications and reviews."""
     if not access.can_read_all(user):
         raise PermissionDenied(_(RANKING_NOT_PERMITTED))
+    return build_round_ranking(round_)
+
+
+def build_round_ranking(round_: Round) -> RoundRanking:
+    """The ranking without a permission check: for callers that checked access themselves (the
+    round workbook, whose readers are officers, auditors and operators)."""
     applications = list(
         Application.objects.filter(round=round_, state__in=REVIEWED_STATES).select_related(
             "cluster"

@@ -15,8 +15,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from funding.changes import ensure_changeable
 from programmes import access
@@ -33,6 +35,9 @@ PROJECT_OF_ANOTHER_APPLICATION = gettext_noop(
 LINE_OF_ANOTHER_APPLICATION = gettext_noop("This budget line does not belong to the application.")
 LINE_GONE = gettext_noop(
     "This budget line no longer exists; it was changed meanwhile. Reload and try again."
+)
+PROJECT_ONLY_IN_IMPLEMENTATION = gettext_noop(
+    "Implementation lines belong to an R&D project; concept lines to none."
 )
 PROJECT_GONE = gettext_noop(
     "This R&D project no longer exists; it was changed meanwhile. Reload and try again."
@@ -168,6 +173,22 @@ def _save_line(application: Any, line: BudgetLine, by: Any) -> BudgetLine:
     return line
 
 
+def _line_key(line: BudgetLine | LineInput) -> tuple[Any, ...]:
+    project = line.rd_project.pk if line.rd_project is not None else None
+    return (line.phase, project, line.grantee.pk, line.year, line.position.pk)
+
+
+def _validated_line(application: Any, line: BudgetLine) -> BudgetLine:
+    """Field rules in Python (digits, decimals, not negative) and the project's ownership; the
+    unique keys need no query here, as lines are matched to the stored ones by key."""
+    if line.rd_project is not None and line.rd_project.application_id != application.pk:
+        raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
+    if (line.phase == Phase.IMPLEMENTATION) != (line.rd_project is not None):
+        raise ValidationError({"rd_project": _(PROJECT_ONLY_IN_IMPLEMENTATION)})
+    line.clean_fields(exclude=["application", "rd_project", "grantee", "position"])
+    return line
+
+
 def budget_lines_write(
     *,
     application: Any,
@@ -175,7 +196,11 @@ def budget_lines_write(
     deletes: Sequence[BudgetLine] = (),
     by: Any,
 ) -> list[BudgetLine]:
-    """Create or change lines by their key and delete others, all or nothing."""
+    """Create or change lines by their key and delete others, all or nothing.
+
+    Built for whole budgets (the grid, imports): the stored lines are read once, terms are
+    ensured once per grantee, and new and changed lines are written in bulk with their history;
+    lines whose amount and justification stay the same are not written at all."""
     with budget_change(application, by=by, phases={item.phase for item in writes}) as locked:
         if any(line.application_id != locked.pk for line in deletes):
             raise ValidationError(_(LINE_OF_ANOTHER_APPLICATION))
@@ -187,26 +212,48 @@ def budget_lines_write(
         for line in doomed:
             line._history_user = by  # type: ignore[attr-defined]
             line.delete()
+
+        stored = {
+            _line_key(line): line
+            for line in BudgetLine.objects.filter(application_id=locked.pk).select_related(
+                "rd_project", "grantee", "position"
+            )
+        }
+        for grantee in {item.grantee.pk: item.grantee for item in writes}.values():
+            grantee_terms_ensure(locked, grantee)
+        now = timezone.now()
+        created: dict[tuple[Any, ...], BudgetLine] = {}
+        changed: dict[tuple[Any, ...], BudgetLine] = {}
         saved = []
         for item in writes:
-            line = BudgetLine.objects.filter(
-                application_id=locked.pk,
-                phase=item.phase,
-                rd_project=item.rd_project,
-                grantee=item.grantee,
-                year=item.year,
-                position=item.position,
-            ).first() or BudgetLine(
-                application_id=locked.pk,
-                phase=item.phase,
-                rd_project=item.rd_project,
-                grantee=item.grantee,
-                year=item.year,
-                position=item.position,
-            )
+            key = _line_key(item)
+            line = stored.get(key) or created.get(key)
+            if line is None:
+                line = BudgetLine(
+                    application_id=locked.pk,
+                    phase=item.phase,
+                    rd_project=item.rd_project,
+                    grantee=item.grantee,
+                    year=item.year,
+                    position=item.position,
+                )
+                created[key] = line
+            elif (line.eligible_amount, line.justification) != (
+                item.eligible_amount,
+                item.justification,
+            ) and key not in created:
+                changed[key] = line
             line.eligible_amount = item.eligible_amount
             line.justification = item.justification
-            saved.append(_save_line(locked, line, by))
+            line.updated_at = now
+            saved.append(_validated_line(locked, line))
+        bulk_create_with_history(list(created.values()), BudgetLine, default_user=by)
+        bulk_update_with_history(
+            list(changed.values()),
+            BudgetLine,
+            ["eligible_amount", "justification", "updated_at"],
+            default_user=by,
+        )
     return saved
 
 
@@ -224,6 +271,8 @@ def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLi
         if current is None:
             raise ValidationError(_(LINE_GONE))
         _ensure_open(locked, {current.phase, changes.get("phase", current.phase)})
+        if all(getattr(current, name) == value for name, value in changes.items()):
+            return current  # nothing changes, so nothing is written (and no history row)
         for name, value in changes.items():
             setattr(current, name, value)
         _save_line(locked, current, by)

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from applications.models import Application, ApplicationTransition
+from applications.models import Application, ApplicationTransition, Recommendation
+from applications.review_selectors import RoundRanking, build_round_ranking
 from applications.selectors import RoundLine, RoundOverview, round_overview
 from funding import clock
+from programmes import access
 
 from ..arithmetic import Figures, sum_figures
 from ..exports import budget_changed_at
@@ -59,6 +61,7 @@ class RoundWorkbookData:
     overview: RoundOverview
     transitions: Sequence[ApplicationTransition]
     provenance: Provenance
+    ranking: RoundRanking | None = None
     # Filled by the sheets as they are written, for the sheets after them (the cover reads
     # where the applications sheet put its totals).
     anchors: dict[str, Any] = field(default_factory=dict)
@@ -386,11 +389,60 @@ def _audit_trail_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
     print_setup(ws, header_rows=1, freeze="A2")
 
 
+def _ranking_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
+    """The jury's evaluation: per application the weighted mean score, the reviews submitted of
+    those assigned, the recommendations and the rank (ties share a rank); unranked last."""
+    ranking = data.ranking
+    if ranking is None or not ranking.lines:
+        return
+    ws = built.workbook.create_sheet(sheet_title(_("Scores and ranking")))
+    recommendations = list(Recommendation)
+    header_row(
+        ws,
+        1,
+        [
+            _("Rank"),
+            _("Tied"),
+            _("Cluster"),
+            _("Application"),
+            _("State"),
+            _("Weighted mean score"),
+            _("Reviews submitted"),
+            _("Reviews assigned"),
+            *[str(choice.label) for choice in recommendations],
+            *[criterion.name for criterion in ranking.criteria],
+        ],
+    )
+    states = state_labels()
+    for row, line in enumerate(ranking.lines, start=2):
+        if line.rank is not None:
+            put_number(ws, row, 1, line.rank, number_format="0")
+        put_text(ws, row, 2, _("yes") if line.is_tied else "")
+        put_text(ws, row, 3, line.application.cluster.name)
+        put_text(ws, row, 4, line.application.title)
+        put_text(ws, row, 5, states.get(line.application.state, line.application.state))
+        if line.weighted_mean_display is not None:
+            put_number(ws, row, 6, line.weighted_mean_display, number_format="0.00")
+        put_number(ws, row, 7, line.submitted_count, number_format="0")
+        put_number(ws, row, 8, line.assigned_count, number_format="0")
+        column = 9
+        for choice in recommendations:
+            put_number(ws, row, column, line.recommendations.get(choice, 0), number_format="0")
+            column += 1
+        for criterion in ranking.criteria:
+            mean = line.criterion_means.get(criterion.pk)
+            if mean is not None:
+                put_number(ws, row, column, mean, number_format="0.00")
+            column += 1
+    fit_columns(ws)
+    print_setup(ws, header_rows=1, freeze="A2")
+
+
 SheetWriter = Callable[[BuiltWorkbook, RoundWorkbookData], None]
 
 # In order; the cover comes last because it reads where the applications sheet put its totals
 # (it is moved to the front).
-ROUND_SHEETS: list[SheetWriter] = [_applications_sheet, _audit_trail_sheet]
+ROUND_SHEETS: list[SheetWriter] = [_applications_sheet, _audit_trail_sheet, _ranking_sheet]
 
 
 def build_round_workbook(
@@ -419,6 +471,8 @@ def round_workbook(round_: Any, *, by: Any, sheets: Sequence[SheetWriter] = ()) 
         overview=overview,
         transitions=transitions,
         provenance=provenance_of(by, budget_changed_at(members)),
+        # The ranking shows every cluster's scores: only for those who read all (and operators).
+        ranking=build_round_ranking(round_) if by is None or access.can_read_all(by) else None,
     )
     return build_round_workbook(data, sheets)
 

@@ -6,13 +6,10 @@ A barrier starts both calls together, and the service's permission check is slow
 holds its locks: without the row locks both calls would read the old state and both succeed.
 """
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from applications import services
 from applications.models import Application, ApplicationTransition
@@ -20,6 +17,7 @@ from applications.services import ApplicationChangedMeanwhile, TransitionRefused
 from applications.states import State
 
 from ..competition.support import reviews_for_selection
+from ..concurrency import race, slowed
 from .conftest import REASON, bring_to, fire
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,48 +27,13 @@ ITERATIONS = 5
 HOLD_LOCK_SECONDS = 0.2
 
 
-_racing = threading.Event()
-
-
 @pytest.fixture
 def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     """During a race, widen the window between locking the application and writing the new
     state."""
     check = services.transition_option
 
-    def slow_transition_option(*args: Any, **kwargs: Any) -> Any:
-        if _racing.is_set():
-            time.sleep(HOLD_LOCK_SECONDS)
-        return check(*args, **kwargs)
-
-    monkeypatch.setattr(services, "transition_option", slow_transition_option)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads started together; each result is a return value or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the outcome under test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    _racing.set()
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        _racing.clear()
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results
+    monkeypatch.setattr(services, "transition_option", slowed(check, HOLD_LOCK_SECONDS))
 
 
 def firing(application: Application, name: str, by: Any, comment: str = "") -> Callable[[], Any]:

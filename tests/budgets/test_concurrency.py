@@ -6,14 +6,10 @@ so that without the lock every writer would check the cap before any other had c
 all would pass.
 """
 
-import threading
-import time
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from budgets import services
 from budgets.models import BudgetLine, RDProject
@@ -21,6 +17,7 @@ from budgets.selectors import budget_summary
 from budgets.services import rd_project_create
 from budgets.violations import BudgetRuleError, Rule
 
+from ..concurrency import race, slowed
 from .conftest import last_month
 from .support import cents, concept_line
 
@@ -34,46 +31,12 @@ CODES = ("0812", "0817", "0822", "0831", "0834", "0835", "0843", "0846")
 AMOUNT = Decimal("100000.00")
 CAP_CENTS = 50_000_000
 
-_racing = threading.Event()
-
 
 @pytest.fixture
 def slow_rule_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """During a race, widen the window between a write and the re-check of every rule."""
 
-    def slow_budget_summary(*args: Any, **kwargs: Any) -> Any:
-        if _racing.is_set():
-            time.sleep(HOLD_LOCK_SECONDS)
-        return budget_summary(*args, **kwargs)
-
-    monkeypatch.setattr(services, "budget_summary", slow_budget_summary)
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads started together; each result is a return value or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the outcome under test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    _racing.set()
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        _racing.clear()
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results
+    monkeypatch.setattr(services, "budget_summary", slowed(budget_summary, HOLD_LOCK_SECONDS))
 
 
 def test_concurrent_concept_lines_never_break_the_annual_cap(
@@ -89,7 +52,7 @@ def test_concurrent_concept_lines_never_break_the_annual_cap(
                 application_a, by=manager_a, year=concept_year, code=code, eligible_amount=AMOUNT
             )
 
-        results = race([writing(code) for code in CODES])
+        results = race(*[writing(code) for code in CODES])
 
         accepted = [r for r in results if isinstance(r, BudgetLine)]
         refused = [r for r in results if not isinstance(r, BudgetLine)]
@@ -123,7 +86,7 @@ def test_concurrent_rd_projects_never_exceed_the_maximum(project, manager_a, slo
                 by=manager_a,
             )
 
-        results = race([creating(f"Race {iteration}.{n}") for n in range(4)])
+        results = race(*[creating(f"Race {iteration}.{n}") for n in range(4)])
 
         created = [r for r in results if isinstance(r, RDProject)]
         refused = [r for r in results if not isinstance(r, RDProject)]

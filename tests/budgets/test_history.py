@@ -43,6 +43,14 @@ def test_history_records_change_by_save_with_old_and_new_amount(
     )
 
 
+def test_history_skips_a_save_that_changes_nothing(application_a, manager_a, officer, concept_year):
+    line = concept_line(
+        application_a, by=manager_a, year=concept_year, eligible_amount=Decimal("100.00")
+    )
+    concept_line(application_a, by=officer, year=concept_year, eligible_amount=Decimal("100.00"))
+    assert [entry.history_type for entry in history_of(line.pk)] == ["+"]
+
+
 def test_history_records_change_by_update_as_a_diff(
     application_a, manager_a, officer, concept_year
 ):

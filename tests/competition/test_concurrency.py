@@ -5,20 +5,18 @@ A barrier starts both calls together, and the services' clock is slowed down (it
 the checks, just before the rows are written, inside the locked transaction): without the locks
 both calls would pass their checks."""
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from applications import review_services
 from applications.models import ConflictOfInterest, ReviewerAssignment
 from applications.review_services import conflict_declare, reviewer_assign
 from funding import clock
 
+from ..concurrency import race, slowed
 from .support import new_reviewer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,49 +24,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ITERATIONS = 5
 HOLD_LOCK_SECONDS = 0.2
 
-_racing = threading.Event()
-
 
 class SlowClock:
     """The services' clock, slow while a race runs."""
 
-    @staticmethod
-    def now() -> Any:
-        if _racing.is_set():
-            time.sleep(HOLD_LOCK_SECONDS)
-        return clock.now()
+    now = staticmethod(slowed(clock.now, HOLD_LOCK_SECONDS))
 
 
 @pytest.fixture
 def slow_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(review_services, "clock", SlowClock)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads started together; each result is a return value or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the outcome under test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    _racing.set()
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        _racing.clear()
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results
 
 
 def assigning(application: Any, reviewer: Any, by: Any) -> Callable[[], Any]:

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import ApplicationTransition
+from applications.review_selectors import round_ranking
 from applications.selectors import round_overview
 from applications.states import State
 from budgets.selectors import budget_summary
@@ -14,6 +15,7 @@ from budgets.services import budget_lines_write
 from budgets.workbooks import ROUND_SHEETS, round_workbook, round_workbook_filename
 from budgets.workbooks.cells import put_text
 
+from ..competition.support import competition_rows, reviews_for_selection
 from ..factories import ApplicationFactory, ClusterFactory, RoundFactory
 from .support import concept_lines, put_in_state, reopen
 
@@ -159,3 +161,31 @@ def test_round_workbook_filename_names_programme_round_and_date(budget):
         round_workbook_filename(budget.application.round, on=date(2026, 11, 21))
         == "InterSpiN_R1_round_2026-11-21.xlsx"
     )
+
+
+def ranking_rows(workbook):
+    sheet = next(ws for ws in workbook.worksheets if ws.title == "Scores and ranking")
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def test_round_workbook_ranks_the_reviewed_applications_as_the_ranking_does(open_round, officer):
+    first = competition_rows(open_round, officer=officer)
+    second = competition_rows(open_round, officer=officer)
+    reviews_for_selection(second, officer=officer)
+    ranking = round_ranking(open_round, user=officer)
+
+    rows = ranking_rows(reopen(round_workbook(open_round, by=officer).to_bytes()))
+
+    assert {first.cluster.name, second.cluster.name} <= {row[2] for row in rows}
+    expected = {
+        line.application.cluster.name: (line.rank, line.weighted_mean_display, line.submitted_count)
+        for line in ranking.lines
+    }
+    assert {row[2]: (row[0], row[5], row[6]) for row in rows} == expected
+
+
+def test_round_workbook_of_a_round_without_reviews_has_no_ranking_sheet(open_round, officer):
+    ApplicationFactory(round=open_round)  # a draft: nothing to rank yet
+    workbook = reopen(round_workbook(open_round, by=officer).to_bytes())
+
+    assert "Scores and ranking" not in workbook.sheetnames

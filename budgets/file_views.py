@@ -8,18 +8,20 @@ import base64
 from io import BytesIO
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from applications.states import State
 from applications.views import require_write, visible_application
 from programmes import access
-from programmes.models import Round
+from programmes.models import Cluster, Programme, Round
 
 from .imports import Action, ImportRefused, budget_import_confirm, budget_import_preview
 from .workbooks import (
@@ -27,6 +29,8 @@ from .workbooks import (
     application_workbook_filename,
     budget_template_data,
     budget_template_filename,
+    export_budget_lines,
+    export_budget_lines_filename,
     round_workbook,
     round_workbook_filename,
     write_budget_template,
@@ -62,6 +66,32 @@ def round_workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
     built = round_workbook(round_, by=request.user)
     return _xlsx(built.to_bytes(), round_workbook_filename(round_))
+
+
+class BudgetLineExportFilter(forms.Form):
+    """Shape only: which lines to export; visibility narrows them further."""
+
+    programme = forms.ModelChoiceField(Programme.objects.all(), required=False)
+    round = forms.ModelChoiceField(Round.objects.select_related("programme"), required=False)
+    cluster = forms.ModelChoiceField(Cluster.objects.all(), required=False)
+    state = forms.MultipleChoiceField(choices=State.choices, required=False)
+
+
+@login_required
+def budget_lines_download(request: HttpRequest) -> HttpResponse:
+    """Every budget line the user may read, one row each, within the filters in the query."""
+    given = BudgetLineExportFilter(request.GET)
+    if not given.is_valid():
+        raise Http404
+    filters = {
+        "programme": given.cleaned_data["programme"],
+        "round": given.cleaned_data["round"],
+        "cluster": given.cleaned_data["cluster"],
+        "states": given.cleaned_data["state"],
+    }
+    stream = BytesIO()
+    export_budget_lines(stream, by=request.user, **filters)
+    return _xlsx(stream.getvalue(), export_budget_lines_filename(**filters))
 
 
 @login_required

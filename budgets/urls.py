@@ -47,6 +47,7 @@ urlpatterns = [
         name="import-confirm",
     ),
     path("rounds/<int:pk>/workbook/", file_views.round_workbook_download, name="round-workbook"),
+    path("budget-lines/export/", file_views.budget_lines_download, name="lines-export"),
     path(
         "applications/<int:pk>/budget/terms/<int:organisation_pk>/",
         project_views.grantee_terms_set_view,

@@ -126,7 +126,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (
                     _("Download the round (Excel)"),
                     reverse("budgets:round-workbook", args=[round_.pk]),
-                )
+                ),
+                (
+                    _("Download every budget line of the round (Excel)"),
+                    f"{reverse('budgets:lines-export')}?round={round_.pk}",
+                ),
             ],
             "quota_text": _("%(selected)s of %(quota)s")
             % {

@@ -12,12 +12,15 @@ from openpyxl import load_workbook
 from applications.states import State
 from budgets.file_views import PREVIEW_GONE, SESSION_KEY, XLSX
 from budgets.models import BudgetLine, Phase
+from budgets.services import budget_line_save
 from budgets.workbooks import (
     application_workbook_filename,
     budget_template_filename,
+    export_budget_lines_filename,
     round_workbook_filename,
 )
 
+from ..factories import position
 from ..imports.support import edited, set_cell, template_bytes
 from .conftest import browser
 
@@ -64,6 +67,55 @@ def test_round_workbook_is_not_for_cluster_managements(manager_a, open_round):
 def test_round_page_links_its_workbook(auditor, open_round):
     page = browser(auditor).get(reverse("programmes:round", args=[open_round.pk]))
     assert reverse("budgets:round-workbook", args=[open_round.pk]) in page.content.decode()
+
+
+@pytest.fixture
+def line_of_a(application_a, manager_a):
+    return budget_line_save(
+        application=application_a,
+        phase=Phase.CONCEPT,
+        grantee=application_a.cluster.management_organisation,
+        year=application_a.concept_start_on.year,
+        position=position("AZA", "0812"),
+        eligible_amount=Decimal("1234.56"),
+        by=manager_a,
+    )
+
+
+def exported_values(content: bytes) -> set[str]:
+    workbook = load_workbook(BytesIO(content), read_only=True)
+    return {
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+
+
+def test_budget_lines_export_of_a_round_for_auditors(auditor, open_round, line_of_a):
+    url = f"{reverse('budgets:lines-export')}?round={open_round.pk}"
+    response = browser(auditor).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert export_budget_lines_filename(round=open_round) in response["Content-Disposition"]
+    assert line_of_a.application.cluster.name in exported_values(response.content)
+
+
+def test_budget_lines_export_leaves_out_other_clusters_lines(manager_b, line_of_a):
+    response = browser(manager_b).get(reverse("budgets:lines-export"))
+    assert response.status_code == 200
+    assert line_of_a.application.cluster.name not in exported_values(response.content)
+
+
+def test_budget_lines_export_of_an_unknown_round_is_not_found(auditor):
+    response = browser(auditor).get(f"{reverse('budgets:lines-export')}?round=999999")
+    assert response.status_code == 404
+
+
+def test_round_page_links_the_export_of_its_budget_lines(auditor, open_round):
+    page = browser(auditor).get(reverse("programmes:round", args=[open_round.pk]))
+    assert f"{reverse('budgets:lines-export')}?round={open_round.pk}" in page.content.decode()
 
 
 def test_template_is_for_those_who_may_write(manager_a, auditor, application_a):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from applications.states import State
 from applications.views import require_write, visible_application
+from funding.downloads import xlsx_response
 from programmes import access
 from programmes.models import Cluster, Programme, Round
 
@@ -36,7 +37,6 @@ from .workbooks import (
     write_budget_template,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The previewed file waits in the session for the confirmation, so it is not uploaded twice;
 # the preview's signed token (file digest, budget, user) is what makes it trusted.
 SESSION_KEY = "budget-import"
@@ -44,18 +44,12 @@ NO_FILE = gettext_noop("Choose the Excel file (.xlsx) to import.")
 PREVIEW_GONE = gettext_noop("The previewed file is no longer available; upload it again.")
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def application_workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The application's budget workbook, for everyone who may read the application."""
     application = visible_application(request.user, pk)
     built = application_workbook(application, by=request.user)
-    return _xlsx(built.to_bytes(), application_workbook_filename(application))
+    return xlsx_response(built.to_bytes(), application_workbook_filename(application))
 
 
 @login_required
@@ -65,7 +59,7 @@ def round_workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
     built = round_workbook(round_, by=request.user)
-    return _xlsx(built.to_bytes(), round_workbook_filename(round_))
+    return xlsx_response(built.to_bytes(), round_workbook_filename(round_))
 
 
 class BudgetLineExportFilter(forms.Form):
@@ -91,7 +85,7 @@ def budget_lines_download(request: HttpRequest) -> HttpResponse:
     }
     stream = BytesIO()
     export_budget_lines(stream, by=request.user, **filters)
-    return _xlsx(stream.getvalue(), export_budget_lines_filename(**filters))
+    return xlsx_response(stream.getvalue(), export_budget_lines_filename(**filters))
 
 
 @login_required
@@ -101,7 +95,7 @@ def budget_template_download(request: HttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, application)
     stream = BytesIO()
     write_budget_template(budget_template_data(application, by=request.user), stream)
-    return _xlsx(stream.getvalue(), budget_template_filename(application))
+    return xlsx_response(stream.getvalue(), budget_template_filename(application))
 
 
 def _render(request: HttpRequest, application: Any, **context: Any) -> HttpResponse:

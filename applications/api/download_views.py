@@ -12,8 +12,9 @@ from budgets.workbooks import (
     round_workbook,
     round_workbook_filename,
 )
-from funding.api.files import XLSX_RESPONSE, xlsx_download
+from funding.api.files import XLSX_RESPONSE
 from funding.api.permissions import ReadsAll
+from funding.downloads import xlsx_response
 from programmes.models import Round
 
 from .scope import ApplicationScoped
@@ -29,7 +30,7 @@ class ApplicationWorkbookView(ApplicationScoped, APIView):
     def get(self, request: Request, application_pk: int) -> HttpResponse:
         application = self.get_application()
         built = application_workbook(application, by=request.user)
-        return xlsx_download(built.save, application_workbook_filename(application))
+        return xlsx_response(built.to_bytes(), application_workbook_filename(application))
 
 
 class RoundWorkbookView(APIView):
@@ -42,4 +43,4 @@ class RoundWorkbookView(APIView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
         built = round_workbook(round_, by=request.user)
-        return xlsx_download(built.save, round_workbook_filename(round_))
+        return xlsx_response(built.to_bytes(), round_workbook_filename(round_))

@@ -1,12 +1,15 @@
 """The flat budget-line export for auditors' pivot tables: every line the user may read."""
 
+from io import BytesIO
+
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from funding.api.files import XLSX_RESPONSE, xlsx_download
+from funding.api.files import XLSX_RESPONSE
+from funding.downloads import xlsx_response
 from programmes.models import Cluster, Programme, Round
 
 from ..workbooks import export_budget_lines, export_budget_lines_filename
@@ -42,7 +45,6 @@ class BudgetLineExportView(APIView):
             "cluster": given.validated_data.get("cluster"),
             "states": given.validated_data["state"],
         }
-        return xlsx_download(
-            lambda stream: export_budget_lines(stream, by=request.user, **filters),
-            export_budget_lines_filename(**filters),
-        )
+        stream = BytesIO()
+        export_budget_lines(stream, by=request.user, **filters)
+        return xlsx_response(stream.getvalue(), export_budget_lines_filename(**filters))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from applications.states import State
-from budgets.file_views import PREVIEW_GONE, SESSION_KEY, XLSX
+from budgets.file_views import PREVIEW_GONE, SESSION_KEY
 from budgets.models import BudgetLine, Phase
 from budgets.services import budget_line_save
 from budgets.workbooks import (
@@ -19,6 +19,7 @@ from budgets.workbooks import (
     export_budget_lines_filename,
     round_workbook_filename,
 )
+from funding.downloads import XLSX
 
 from ..factories import position
 from ..imports.support import edited, set_cell, template_bytes

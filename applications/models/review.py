@@ -164,24 +164,52 @@ def _refuse_submitted() -> None:
     raise ValidationError(gettext(REVIEW_SUBMITTED), code="review_submitted")
 
 
-class ReviewQuerySet(models.QuerySet["Review"]):
-    """Submitted reviews cannot be changed or deleted in bulk either."""
+class FrozenOnceSubmittedQuerySet(models.QuerySet[Any]):
+    """Rows of a submitted review cannot be changed or deleted in bulk either."""
 
-    def submitted(self) -> "ReviewQuerySet":
-        return self.filter(submitted_at__isnull=False)
+    def of_submitted_reviews(self) -> "models.QuerySet[Any]":
+        raise NotImplementedError
 
     def update(self, **kwargs: Any) -> int:
-        if self.submitted().exists():
+        if self.of_submitted_reviews().exists():
             _refuse_submitted()
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        if self.submitted().exists():
+        if self.of_submitted_reviews().exists():
             _refuse_submitted()
         return super().delete()
 
 
-class Review(models.Model):
+class FrozenOnceSubmitted(models.Model):
+    """A row that belongs to a review which, once submitted, may not change (save or delete)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.belongs_to_submitted_review():
+            _refuse_submitted()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.belongs_to_submitted_review():
+            _refuse_submitted()
+        return super().delete(*args, **kwargs)
+
+    def belongs_to_submitted_review(self) -> bool:
+        raise NotImplementedError
+
+
+class ReviewQuerySet(FrozenOnceSubmittedQuerySet):
+    def submitted(self) -> "ReviewQuerySet":
+        return self.filter(submitted_at__isnull=False)
+
+    def of_submitted_reviews(self) -> "ReviewQuerySet":
+        return self.submitted()
+
+
+class Review(FrozenOnceSubmitted):
     """A reviewer's judgement of the application of one assignment: a draft until submitted,
     then immutable."""
 
@@ -215,39 +243,21 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.assignment}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._stored_is_submitted():
-            _refuse_submitted()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        if self._stored_is_submitted():
-            _refuse_submitted()
-        return super().delete(*args, **kwargs)
-
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
-    def _stored_is_submitted(self) -> bool:
+    def belongs_to_submitted_review(self) -> bool:
+        """As stored: submitting is itself a save of a draft."""
         return self.pk is not None and Review.objects.filter(pk=self.pk).submitted().exists()
 
 
-class ReviewScoreQuerySet(models.QuerySet["ReviewScore"]):
-    """The scores of a submitted review cannot be changed or deleted in bulk either."""
-
-    def update(self, **kwargs: Any) -> int:
-        if self.filter(review__submitted_at__isnull=False).exists():
-            _refuse_submitted()
-        return super().update(**kwargs)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        if self.filter(review__submitted_at__isnull=False).exists():
-            _refuse_submitted()
-        return super().delete()
+class ReviewScoreQuerySet(FrozenOnceSubmittedQuerySet):
+    def of_submitted_reviews(self) -> "ReviewScoreQuerySet":
+        return self.filter(review__submitted_at__isnull=False)
 
 
-class ReviewScore(models.Model):
+class ReviewScore(FrozenOnceSubmitted):
     """The score (within the criterion's scale) and comment of one review on one criterion.
     A draft may leave the score empty; a submitted review has every criterion scored."""
 
@@ -278,15 +288,5 @@ class ReviewScore(models.Model):
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.score}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._review_is_submitted():
-            _refuse_submitted()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        if self._review_is_submitted():
-            _refuse_submitted()
-        return super().delete(*args, **kwargs)
-
-    def _review_is_submitted(self) -> bool:
+    def belongs_to_submitted_review(self) -> bool:
         return Review.objects.filter(pk=self.review_id).submitted().exists()

@@ -7,20 +7,25 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from programmes import access
+from programmes.models import Organisation
 
-from .models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from .summary import BudgetSummary, Caps, build_summary, plan_gaps
 from .violations import Violation
 
 
 def budget_summaries(applications: Sequence[Any]) -> dict[int, BudgetSummary]:
-    """Summaries of many applications in four queries. Pass applications with
+    """Summaries of many applications in six queries. Pass applications with
     ``round__programme`` and ``cluster__management_organisation`` already loaded."""
     ids = [application.pk for application in applications]
     lines_by_application: dict[int, list[BudgetLine]] = defaultdict(list)
-    for line in BudgetLine.objects.filter(application_id__in=ids).select_related(
-        "grantee", "position"
-    ):
+    lines = list(BudgetLine.objects.filter(application_id__in=ids))
+    # A few positions and grantees serve thousands of lines: load each once, not once per line.
+    positions = BudgetPosition.objects.in_bulk({line.position_id for line in lines})
+    grantees = Organisation.objects.in_bulk({line.grantee_id for line in lines})
+    for line in lines:
+        line.position = positions[line.position_id]
+        line.grantee = grantees[line.grantee_id]
         lines_by_application[line.application_id].append(line)
     terms_by_application: dict[int, dict[int, GranteeTerms]] = defaultdict(dict)
     for terms in GranteeTerms.objects.filter(application_id__in=ids).select_related("organisation"):

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from funding.changes import ensure_changeable
+from funding.history import CHANGED, CREATED, record_history
 from programmes import access
 from programmes.models import Basis, FundingRateDefault, LegalForm, Organisation
 
@@ -247,12 +247,15 @@ def budget_lines_write(
             line.justification = item.justification
             line.updated_at = now
             saved.append(_validated_line(locked, line))
-        bulk_create_with_history(list(created.values()), BudgetLine, default_user=by)
-        bulk_update_with_history(
-            list(changed.values()),
-            BudgetLine,
-            ["eligible_amount", "justification", "updated_at"],
-            default_user=by,
+        new_lines = BudgetLine.objects.bulk_create(created.values())
+        record_history(
+            BudgetLine, [line.pk for line in new_lines], history_type=CREATED, by=by, at=now
+        )
+        BudgetLine.objects.bulk_update(
+            changed.values(), ["eligible_amount", "justification", "updated_at"], batch_size=500
+        )
+        record_history(
+            BudgetLine, [line.pk for line in changed.values()], history_type=CHANGED, by=by, at=now
         )
     return saved
 

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from funding.collector import collector_paused
 from funding.money import format_eur
 from programmes import access
 from programmes.models import Organisation
@@ -413,11 +414,12 @@ def budget_import_preview(
     """What importing ``file`` into ``application``'s budget would do, and every reason it
     cannot; writes nothing. ``filename`` (or ``file.name``) must end in .xlsx."""
     _ensure_may_write(application, by)
-    try:
-        parsed = _parse(application, file, filename)
-    except ImportRefused as refused:
-        return Preview(problems=refused.problems)
-    problems = list(parsed.problems) or _dry_run(application, parsed, by)
+    with collector_paused():
+        try:
+            parsed = _parse(application, file, filename)
+        except ImportRefused as refused:
+            return Preview(problems=refused.problems)
+        problems = list(parsed.problems) or _dry_run(application, parsed, by)
     token = "" if problems else _token(application, parsed, by)
     return Preview(rows=parsed.rows, problems=problems, token=token)
 
@@ -429,7 +431,21 @@ def budget_import_confirm(
     nothing written) when the file has problems, is not the previewed file, the budget changed
     since the preview, or the result breaks a budget rule."""
     _ensure_may_write(application, by)
-    parsed = _parse(application, file, filename)
+    with collector_paused():
+        parsed = _parse(application, file, filename)
+        _confirm(application, parsed, token, by)
+    return ImportResult(
+        created=sum(1 for row in parsed.rows if row.action == Action.CREATE),
+        changed=sum(1 for row in parsed.rows if row.action == Action.CHANGE),
+        deleted=sum(1 for row in parsed.rows if row.action == Action.DELETE),
+        unchanged=sum(1 for row in parsed.rows if row.action == Action.UNCHANGED),
+        rows=parsed.rows,
+    )
+
+
+def _confirm(application: Any, parsed: Parsed, token: str, by: Any) -> None:
+    """Write the parsed file if it is the one previewed with ``token`` and the budget is as the
+    preview found it."""
     if parsed.problems:
         raise ImportRefused(parsed.problems)
     max_age = getattr(settings, "BUDGET_IMPORT_TOKEN_MAX_AGE", 3600)
@@ -451,10 +467,3 @@ def budget_import_confirm(
             raise ImportRefused([problem(Code.CHANGED_MEANWHILE, CHANGED_MEANWHILE)])
         if parsed.writes or parsed.deletes:
             _write(locked, parsed, by)
-    return ImportResult(
-        created=sum(1 for row in parsed.rows if row.action == Action.CREATE),
-        changed=sum(1 for row in parsed.rows if row.action == Action.CHANGE),
-        deleted=sum(1 for row in parsed.rows if row.action == Action.DELETE),
-        unchanged=sum(1 for row in parsed.rows if row.action == Action.UNCHANGED),
-        rows=parsed.rows,
-    )

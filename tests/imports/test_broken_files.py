@@ -108,6 +108,10 @@ def broken_files(name: str, template: bytes, context: dict[str, Any]) -> Broken:
         "external_entity": lambda: Broken(
             rezipped(template, replace={"xl/workbook.xml": EXTERNAL_ENTITY}), Code.XML_BOMB
         ),
+        "damaged_sheet_xml": lambda: Broken(
+            rezipped(template, replace={"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"}),
+            Code.DAMAGED,
+        ),
         # the sheet
         "missing_amount_column": lambda: Broken(
             edited(template, lambda ws: ws.delete_cols(_index("eligible_amount"))),
@@ -225,6 +229,7 @@ CASES = [
     "text_named_xlsx", "csv_file", "legacy_xls", "zip_without_workbook", "over_ten_megabytes",
     "declared_over_ten_megabytes", "xlsm_name", "vba_project", "macro_content_type",
     "zip_bomb_total_size", "zip_bomb_ratio", "billion_laughs", "external_entity",
+    "damaged_sheet_xml",
     "missing_amount_column", "duplicate_column", "no_rows", "too_many_rows",
     "unknown_position_first", "unknown_position_middle", "unknown_position_last",
     "three_decimals_first", "three_decimals_middle", "three_decimals_last",

@@ -1,5 +1,6 @@
 """Importing a budget: preview, then confirm; all rows or none."""
 
+import gc
 import threading
 from decimal import Decimal
 from io import BytesIO
@@ -23,6 +24,7 @@ from budgets.imports.problems import UNKNOWN_POSITION
 from budgets.models import BudgetLine, Phase
 from budgets.selectors import budget_summary
 from budgets.services import budget_line_save
+from funding.collector import collector_paused
 from funding.money import format_eur
 from programmes.models import Programme
 
@@ -389,3 +391,33 @@ def test_two_confirmations_of_previews_of_the_same_budget_race_and_one_wins(
         position__code="0837",
     ).eligible_amount
     assert amount in {Decimal("111.00"), Decimal("222.00")}
+
+
+def test_import_pauses_the_garbage_collector_only_while_it_runs(
+    budget, template, manager_a, monkeypatch
+):
+    seen = []
+    parse = import_services._parse
+
+    def watched_parse(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(import_services, "_parse", watched_parse)
+    data = edited(template, set_cell("eligible_amount", MIDDLE, 1_000_000))
+    token = preview(budget, data, manager_a).token
+    Programme.objects.update(implementation_cap_amount=Decimal("500000.00"))
+    with pytest.raises(ImportRefused):
+        confirm(budget, data, token, manager_a)  # refused, yet the collector is back on
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_collector_paused_leaves_a_disabled_collector_disabled():
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -12,6 +12,7 @@ from programmes import access
 NO_ROLE = _("Your account has no role in the funding administration.")
 READ_ONLY = _("Your role may read this but not change it.")
 OFFICERS_ONLY = _("Only ministry officers may change this.")
+JURY_ONLY = _("Only jury members (reviewers) and ministry officers may change this.")
 OFFICERS_AND_AUDITORS = _("Only ministry officers and auditors see every cluster of a round.")
 
 
@@ -56,6 +57,18 @@ class OfficerWrites(FundingRole):
 
     def write_refusal(self, user: Any) -> tuple[Any, str]:
         return OFFICERS_ONLY, "officers_only"
+
+
+class JuryWrites(FundingRole):
+    """The competition's own writes (reviews, conflict-of-interest declarations): reviewers and
+    officers. Which object each may write (only the assigned reviewer writes a review) is the
+    services' rule."""
+
+    def may_write(self, user: Any) -> bool:
+        return access.is_officer(user) or access.is_reviewer(user)
+
+    def write_refusal(self, user: Any) -> tuple[Any, str]:
+        return JURY_ONLY, "jury_only"
 
 
 class ReadsAll(FundingRole):

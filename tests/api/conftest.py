@@ -10,7 +10,22 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from applications.models import Application, PartnerRegion
+from applications.models import (
+    Application,
+    ConflictOfInterest,
+    PartnerRegion,
+    Review,
+    ReviewCriterion,
+    ReviewerAssignment,
+)
+from applications.review_services import (
+    ScoreInput,
+    conflict_declare,
+    criterion_create,
+    review_save_draft,
+    reviewer_assign,
+)
+from applications.services import application_transition
 from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from budgets.services import budget_line_save, project_partner_add, rd_project_create
 from programmes.access import Role
@@ -79,6 +94,20 @@ class World:
     terms: GranteeTerms
     spare_round: Round
     newcomer: Organisation
+    # The competition: a criterion of the open round (which has no review yet, so its criteria
+    # may change), and in a fourth round cluster A's outline in review, assigned to a jury
+    # member other than the ``reviewer`` persona, with their draft review on the round's
+    # criterion; that jury member's conflict of interest with cluster B; and a jury member
+    # without assignments.
+    criterion: ReviewCriterion
+    review_round: Round
+    in_review: Application
+    review_criterion: ReviewCriterion
+    jury_member: Any
+    assignment: ReviewerAssignment
+    review: Review
+    conflict: ConflictOfInterest
+    free_reviewer: Any
 
 
 def implementation_project(application: Application, by: Any, title: str) -> RDProject:
@@ -92,11 +121,19 @@ def implementation_project(application: Application, by: Any, title: str) -> RDP
     )
 
 
+def in_review(round_: Round, cluster: Cluster, *, manager: Any, officer: Any) -> Application:
+    """The cluster's outline in ``round_``, submitted by its management and taken into review."""
+    application = ApplicationFactory(round=round_, cluster=cluster, with_region=True)
+    application = application_transition(application=application, name="submit", by=manager)
+    return application_transition(application=application, name="start_review", by=officer)
+
+
 @pytest.fixture
-def world(application_a, cluster_a, open_round, programme, manager_a, officer) -> World:
+def world(application_a, cluster_a, cluster_b, open_round, programme, manager_a, officer) -> World:
     """A draft (outline, partner region, a concept line) in the open round; an application in
     the concept phase in a second round (a project led by a small company, with a partner
-    abroad and a budget line); a third round cluster A has not applied to yet."""
+    abroad and a budget line); a third round cluster A has not applied to yet; and the
+    competition's objects (see ``World``)."""
     draft_line = concept_line(
         application_a,
         by=manager_a,
@@ -126,6 +163,22 @@ def world(application_a, cluster_a, open_round, programme, manager_a, officer) -
         eligible_amount=Decimal("200000.00"),
         by=manager_a,
     )
+    review_round = RoundFactory(programme=programme, number=4)
+    reviewed = in_review(review_round, cluster_a, manager=manager_a, officer=officer)
+    review_criterion = criterion_create(
+        round=review_round, name="Quality of the strategy", weight=Decimal("2.00"), by=officer
+    )
+    jury_member = user_with_role("jonas-juror", Role.REVIEWER)
+    assignment = reviewer_assign(application=reviewed, reviewer=jury_member, by=officer)
+    review = review_save_draft(
+        assignment=assignment,
+        scores=[ScoreInput(review_criterion, 4, "A clear plan.")],
+        recommendation="",
+        by=jury_member,
+    )
+    conflict = conflict_declare(
+        reviewer=jury_member, cluster=cluster_b, reason="Former employee.", by=jury_member
+    )
     return World(
         cluster=cluster_a,
         round=open_round,
@@ -140,4 +193,15 @@ def world(application_a, cluster_a, open_round, programme, manager_a, officer) -
         terms=GranteeTerms.objects.get(application=concept, organisation=company),
         spare_round=RoundFactory(programme=programme, number=3),
         newcomer=OrganisationFactory(name="Hochschule Mittweida", city="Mittweida"),
+        criterion=criterion_create(
+            round=open_round, name="Fit of the partner regions", weight=Decimal("1.00"), by=officer
+        ),
+        review_round=review_round,
+        in_review=reviewed,
+        review_criterion=review_criterion,
+        jury_member=jury_member,
+        assignment=assignment,
+        review=review,
+        conflict=conflict,
+        free_reviewer=user_with_role("frida-free-juror", Role.REVIEWER),
     )

@@ -6,7 +6,8 @@ Not part of the default run (the file name does not match ``test_*.py``); run it
 
 pytest-django's ``live_server`` serves the app on 127.0.0.1 with the test database. Every
 operation of the schema becomes one test; each generated case is sent once per identity
-(officer, cluster manager A, auditor), each logged in with a token of its own. Path ids are
+(officer, cluster manager A, auditor, and the jury member assigned to A's outline in review),
+each logged in with a token of its own. Path ids are
 generated, and half of them are swapped for ids of cluster A's real objects, so requests reach
 the objects and not only 404s. The seed is fixed and the examples per operation few, so a run
 is repeatable and takes a few minutes at most. The number of cases and requests is printed at
@@ -40,6 +41,8 @@ IDENTITIES = {
     "officer": ("olga-officer", "pw-olga-officer"),
     "manager_a": ("martha-manager-a", "pw-martha-manager-a"),
     "auditor": ("anton-auditor", "pw-anton-auditor"),
+    # The World's jury member: the assignee of its review, so fuzzed drafts reach the service.
+    "jury_member": ("jonas-juror", "pw-jonas-juror"),
 }
 CHECKS = [
     not_a_server_error,
@@ -71,6 +74,17 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
         ("/api/v1/applications/{application_pk}/partner-regions/{id}/", "id"): [w.region.pk],
         ("/api/v1/applications/{application_pk}/grantee-terms/{id}/", "id"): [w.terms.pk],
         (project + "partners/{id}/", "id"): [w.abroad_partner.pk],
+        ("*", "round_pk"): [w.round.pk, w.review_round.pk],
+        ("/api/v1/rounds/{round_pk}/review-criteria/{id}/", "id"): [
+            w.criterion.pk,
+            w.review_criterion.pk,
+        ],
+        ("/api/v1/rounds/{id}/ranking/", "id"): [w.review_round.pk, w.round.pk],
+        ("/api/v1/review-assignments/{id}/", "id"): [w.assignment.pk],
+        ("/api/v1/review-assignments/{id}/review/", "id"): [w.assignment.pk],
+        ("/api/v1/review-assignments/{id}/review/submit/", "id"): [w.assignment.pk],
+        ("/api/v1/conflicts-of-interest/{id}/", "id"): [w.conflict.pk],
+        ("/api/v1/reviews/{id}/", "id"): [w.review.pk],
     }
 
 

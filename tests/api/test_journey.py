@@ -1,18 +1,26 @@
 """The whole InterSpiN journey through the API alone, as the roles that drive it: draft →
-submitted → in_review → selected → concept_phase → implementation_proposed →
-implementation_phase → completed, with budget lines and the refusals at the caps.
+submitted → in_review (criteria, reviewers, their reviews, the ranking) → selected →
+concept_phase → implementation_proposed → implementation_phase → completed, with budget lines,
+the refusals at the caps, and the workbook downloads."""
 
-The workbook download joins this journey once the export API exists."""
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
-from applications.models import Application
+from applications.states import State
+from budgets.workbooks.layout import COLUMN_INDEX
 
-from ..competition.support import JUSTIFICATION, reviews_for_selection
+from ..competition.support import DEFAULT_CRITERIA, JUSTIFICATION, new_reviewer
 from ..factories import position
+from .conftest import client_for
 from .support import call, euros, half_up_percent
 
 pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CAP = 500_000_00  # concept phase, per calendar year, in cents
 IMPLEMENTATION_CAP = 3_000_000_00
@@ -20,7 +28,57 @@ CLUSTER_CAP = 4_000_000_00
 SMALL_COMPANY_RATE = 70_00  # basis points: 70.00 %
 
 
-def test_journey_from_draft_to_completed(api_as, open_round, cluster_a, manager_a, officer):
+def jury_reviews(ministry: Any, application_id: int, round_id: int) -> None:
+    """The competition for one application in review, through the API: the officer sets the
+    round's criteria (if it has none) and assigns as many jury members as the round requires;
+    each scores every criterion and submits; the officer reads the ranking."""
+    criteria_url = f"/api/v1/rounds/{round_id}/review-criteria/"
+    if not call(ministry, "get", criteria_url, expect=200)["results"]:
+        for order, (name, weight) in enumerate(DEFAULT_CRITERIA):
+            body = {"name": name, "weight": str(weight), "order": order}
+            call(ministry, "post", criteria_url, body, expect=201)
+    ranking_url = f"/api/v1/rounds/{round_id}/ranking/"
+
+    def line() -> dict[str, Any]:
+        ranking = call(ministry, "get", ranking_url, expect=200)
+        return next(item for item in ranking["lines"] if item["application"] == application_id)
+
+    before = line()
+    assert (before["rank"], before["submitted_count"]) == (None, 0)
+    for _ in range(before["required_count"]):
+        juror = new_reviewer()
+        assigned = call(
+            ministry,
+            "post",
+            "/api/v1/review-assignments/",
+            {"application": application_id, "reviewer": juror.pk},
+            expect=201,
+        )
+        jury = client_for(juror)
+        criteria = call(jury, "get", criteria_url, expect=200)["results"]
+        (mine,) = call(jury, "get", "/api/v1/review-assignments/", expect=200)["results"]
+        assert mine["id"] == assigned["id"]
+        review = f"/api/v1/review-assignments/{mine['id']}/review/"
+        body = {
+            "recommendation": "fund",
+            "comment": "A convincing strategy.",
+            "scores": [
+                {"criterion": criterion["id"], "score": score, "comment": ""}
+                for criterion, score in zip(criteria, (5, 4), strict=True)
+            ],
+        }
+        call(jury, "put", review, body, expect=200)
+        assert call(jury, "post", review + "submit/", expect=200)["is_submitted"]
+
+    after = line()
+    assert after["rank"] == 1
+    assert after["has_enough_reviews"]
+    assert after["submitted_count"] == after["recommendations"]["fund"] == before["required_count"]
+    # Weights 2 and 1: (5·2 + 4)/3 = 14/3 from every review.
+    assert after["mean"] == "4.67"
+
+
+def test_journey_from_draft_to_completed(api_as, open_round, cluster_a, manager_a):
     manager, ministry = api_as("manager_a"), api_as("officer")
 
     def fire(client, application_id, name, comment=""):
@@ -55,9 +113,7 @@ def test_journey_from_draft_to_completed(api_as, open_round, cluster_a, manager_
     )
     assert fire(manager, draft["id"], "submit")["state"] == "submitted"
     assert fire(ministry, draft["id"], "start_review")["state"] == "in_review"
-    # The jury's reviews have no API yet (the competition's API comes with its own issue):
-    # they are written through the review services, as the jury's pages will.
-    reviews_for_selection(Application.objects.get(pk=draft["id"]), officer=officer)
+    jury_reviews(ministry, draft["id"], open_round.pk)
     assert fire(ministry, draft["id"], "select", JUSTIFICATION)["state"] == "selected"
 
     # The concept phase cannot start on an empty budget.
@@ -256,3 +312,23 @@ def test_journey_from_draft_to_completed(api_as, open_round, cluster_a, manager_
     assert budget["implementation"]["total"]["funding_amount"] == euros(IMPLEMENTATION_CAP)
     assert budget["total"]["headroom_amount"] == euros(0)
     assert budget["violations"] == []
+
+    # The workbooks of the finished application: the budget workbook for the auditor, and the
+    # flat export of every line, whose amounts are the ones posted above.
+    downloaded = api_as("auditor").get(app + "budget.xlsx")
+    assert downloaded.status_code == 200
+    assert downloaded["Content-Type"] == XLSX
+    assert downloaded["Content-Disposition"].startswith('attachment; filename="InterSpiN_R')
+    workbook = load_workbook(BytesIO(downloaded.content), read_only=True)
+    cover = {str(v) for row in workbook.worksheets[0].iter_rows(values_only=True) for v in row}
+    assert {cluster_a.name, str(State.COMPLETED.label)} <= cover
+
+    exported = manager.get("/api/v1/budget-lines/export.xlsx", {"cluster": cluster_a.pk})
+    assert exported.status_code == 200
+    sheet = load_workbook(BytesIO(exported.content), read_only=True).worksheets[0]
+    _header, *rows = sheet.iter_rows(values_only=True)
+    amounts = [row[COLUMN_INDEX["eligible_amount"]] for row in rows]
+    assert len(amounts) == 2 + 3 + 1
+    assert sum(Decimal(str(amount)) for amount in amounts) == Decimal(
+        euros(2 * CAP + 3 * per_project + exactly)
+    )

@@ -30,6 +30,12 @@ EVERYONE_READS: Statuses = (401, 200, 200, 200, 200, 200)
 A_READS: Statuses = (401, 200, 200, 404, 200, 404)
 PUBLIC: Statuses = (200, 200, 200, 200, 200, 200)
 NOWHERE: Statuses = (404, 404, 404, 404, 404, 404)
+# Another jury member's assignment or review: officers and auditors read it; cluster
+# managements and the ``reviewer`` persona do not see it.
+JURY_READS: Statuses = (401, 200, 404, 404, 200, 404)
+# Writing another jury member's review: officers may read it but not write it (403 from the
+# service); the ``reviewer`` persona does not see it (404); the rest may not write here (403).
+JURY_WRITES_ANOTHERS: Statuses = (401, 403, 403, 403, 403, 404)
 
 
 def a_writes(ok: int) -> Statuses:
@@ -280,6 +286,75 @@ MATRIX: dict[str, Row] = {
             "PATCH": (lambda w: {"eligible_amount": "90000.00"}, a_writes(200)),
             "DELETE": (None, a_writes(204)),
         },
+    ),
+    # The competition: officers set criteria and assign; reviewers (and officers) declare
+    # conflicts and write reviews, only the assigned reviewer their own (the services' rule).
+    "api/v1/rounds/<int:round_pk>/review-criteria/": Row(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/review-criteria/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "POST": (lambda w: {"name": "Novelty", "weight": "0.50"}, officers_write(201)),
+        },
+    ),
+    "api/v1/rounds/<int:round_pk>/review-criteria/<int:pk>/": Row(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/review-criteria/{w.criterion.pk}/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "PATCH": (lambda w: {"description": "Regions and partners."}, officers_write(200)),
+            "DELETE": (None, officers_write(204)),
+        },
+    ),
+    "api/v1/review-assignments/": Row(
+        lambda w: "/api/v1/review-assignments/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "POST": (
+                lambda w: {"application": w.in_review.pk, "reviewer": w.free_reviewer.pk},
+                officers_write(201),
+            ),
+        },
+    ),
+    "api/v1/review-assignments/<int:pk>/": Row(
+        lambda w: f"/api/v1/review-assignments/{w.assignment.pk}/",
+        {"GET": (None, JURY_READS), "DELETE": (None, officers_write(204))},
+    ),
+    "api/v1/review-assignments/<int:pk>/review/": Row(
+        lambda w: f"/api/v1/review-assignments/{w.assignment.pk}/review/",
+        {
+            "GET": (None, JURY_READS),
+            # Only the assigned jury member writes it, and they are none of the personas.
+            "PUT": (
+                lambda w: {
+                    "recommendation": "fund",
+                    "scores": [{"criterion": w.review_criterion.pk, "score": 5}],
+                },
+                JURY_WRITES_ANOTHERS,
+            ),
+        },
+    ),
+    "api/v1/review-assignments/<int:pk>/review/submit/": Row(
+        lambda w: f"/api/v1/review-assignments/{w.assignment.pk}/review/submit/",
+        {"POST": (lambda w: {}, JURY_WRITES_ANOTHERS)},
+    ),
+    "api/v1/conflicts-of-interest/": Row(
+        lambda w: "/api/v1/conflicts-of-interest/",
+        {
+            "GET": (None, EVERYONE_READS),
+            # The declaration is the requester's own: the officer is no jury member (400).
+            "POST": (
+                lambda w: {"cluster": w.cluster.pk, "reason": "My spouse works there."},
+                (401, 400, 403, 403, 403, 201),
+            ),
+        },
+    ),
+    "api/v1/conflicts-of-interest/<int:pk>/": Row(
+        lambda w: f"/api/v1/conflicts-of-interest/{w.conflict.pk}/", get(JURY_READS)
+    ),
+    "api/v1/reviews/": Row(lambda w: "/api/v1/reviews/", get(EVERYONE_READS)),
+    "api/v1/reviews/<int:pk>/": Row(lambda w: f"/api/v1/reviews/{w.review.pk}/", get(JURY_READS)),
+    "api/v1/rounds/<int:pk>/ranking/": Row(
+        lambda w: f"/api/v1/rounds/{w.review_round.pk}/ranking/",
+        get((401, 200, 403, 403, 200, 403)),
     ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",

@@ -11,7 +11,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from applications.models import ApplicationTransition, PartnerRegion
+from applications.models import (
+    ApplicationTransition,
+    ConflictOfInterest,
+    PartnerRegion,
+    Review,
+    ReviewCriterion,
+    ReviewerAssignment,
+    ReviewScore,
+)
 from applications.states import State
 from budgets.models import (
     BudgetLine,
@@ -21,7 +29,9 @@ from budgets.models import (
     ProjectPartner,
     RDProject,
 )
+from programmes.access import Role
 
+from ..competition.support import new_reviewer, review_submitted
 from ..factories import (
     ApplicationFactory,
     ClusterFactory,
@@ -29,8 +39,9 @@ from ..factories import (
     ProgrammeFactory,
     RoundFactory,
     position,
+    user_with_role,
 )
-from .conftest import World
+from .conftest import World, in_review
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +78,29 @@ def add_project(w: World, officer: Any) -> None:
 
 def add_applicant(w: World, officer: Any) -> None:
     ApplicationFactory(round=w.round, cluster=ClusterFactory(), with_region=True)
+
+
+def add_review(w: World, officer: Any) -> None:
+    """A jury member's draft review of A's outline in review, with a score."""
+    assignment = ReviewerAssignment.objects.create(
+        application=w.in_review, reviewer=new_reviewer(), assigned_by=officer
+    )
+    review = Review.objects.create(assignment=assignment, recommendation="fund")
+    ReviewScore.objects.create(review=review, criterion=w.review_criterion, score=3)
+
+
+def add_conflict(w: World, officer: Any) -> None:
+    ConflictOfInterest.objects.create(
+        reviewer=new_reviewer(), cluster=w.cluster, reason="Former employee.", declared_by=officer
+    )
+
+
+def add_reviewed_entrant(w: World, officer: Any) -> None:
+    """Another cluster's outline in review in the review round, with a submitted review."""
+    cluster = ClusterFactory()
+    manager = user_with_role(f"entrant-{next(numbers)}", Role.CLUSTER_MANAGEMENT, cluster)
+    application = in_review(w.review_round, cluster, manager=manager, officer=officer)
+    review_submitted(application, new_reviewer(), officer=officer)
 
 
 ENDPOINTS = {
@@ -129,6 +163,18 @@ ENDPOINTS = {
         lambda w: f"/api/v1/applications/{w.concept.pk}/budget/",
         add_project,
         size=lambda data: len(data["implementation"]["projects"]),
+    ),
+    "review-criteria": Endpoint(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/review-criteria/",
+        lambda w, o: ReviewCriterion.objects.create(round=w.round, name=f"C{next(numbers)}"),
+    ),
+    "review-assignments": Endpoint(lambda w: "/api/v1/review-assignments/", add_review),
+    "reviews": Endpoint(lambda w: "/api/v1/reviews/", add_review),
+    "conflicts-of-interest": Endpoint(lambda w: "/api/v1/conflicts-of-interest/", add_conflict),
+    "round ranking": Endpoint(
+        lambda w: f"/api/v1/rounds/{w.review_round.pk}/ranking/",
+        add_reviewed_entrant,
+        size=lambda data: len(data["lines"]),
     ),
     "round overview": Endpoint(
         lambda w: f"/api/v1/rounds/{w.round.pk}/overview/",

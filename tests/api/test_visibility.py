@@ -96,7 +96,8 @@ def test_object_under_the_wrong_application_is_404(world, api_as):
         ("state=draft", {"draft"}),
         ("state=concept_phase", {"concept"}),
         ("state=draft&state=concept_phase", {"draft", "concept"}),
-        ("sector=ELEKTRONIK%20/%20OPTIK", {"draft", "concept"}),
+        ("state=in_review", {"in_review"}),
+        ("sector=ELEKTRONIK%20/%20OPTIK", {"draft", "concept", "in_review"}),
         ("sector=Biotechnologie", set()),
     ],
 )
@@ -115,7 +116,11 @@ def test_application_filter_by_round_and_cluster(world, api_as, cluster_b):
     of_a = call(officer, "get", f"/api/v1/applications/?cluster={world.cluster.pk}", expect=200)
 
     assert {item["cluster"] for item in in_round["results"]} == {world.cluster.pk, cluster_b.pk}
-    assert {item["id"] for item in of_a["results"]} == {world.draft.pk, world.concept.pk}
+    assert {item["id"] for item in of_a["results"]} == {
+        world.draft.pk,
+        world.concept.pk,
+        world.in_review.pk,
+    }
 
 
 def test_applications_are_ordered_and_paginated(world, api_as):
@@ -124,8 +129,8 @@ def test_applications_are_ordered_and_paginated(world, api_as):
     first = call(officer, "get", "/api/v1/applications/?ordering=-state&page_size=1", expect=200)
     second = call(officer, "get", first["next"], expect=200)
 
-    assert first["count"] == 2
+    assert first["count"] == 3
     assert [first["results"][0]["state"], second["results"][0]["state"]] == [
+        "in_review",
         "draft",
-        "concept_phase",
     ]

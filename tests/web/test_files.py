@@ -221,3 +221,13 @@ def test_auditors_cannot_import(auditor, selected, manager_a):
         reverse("budgets:import", args=[selected.pk]), {"file": upload(content)}
     )
     assert response.status_code == 403
+
+
+def test_cluster_home_links_the_export_of_the_cluster_s_budget_lines(manager_a, line_of_a):
+    cluster = line_of_a.application.cluster
+    page = browser(manager_a).get(reverse("home")).content.decode()
+    url = f"{reverse('budgets:lines-export')}?cluster={cluster.pk}"
+    assert f'href="{url}"' in page
+    response = browser(manager_a).get(url)
+    assert response.status_code == 200
+    assert cluster.name in exported_values(response.content)

@@ -6,11 +6,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from budgets.api.serializers import VisibleApplicationField
 from funding.api.fields import StrictInput
+from programmes import access
 from programmes.models import Cluster
 
 from ..models import (
@@ -144,6 +146,17 @@ class ConflictOfInterestSerializer(serializers.ModelSerializer):  # type: ignore
         read_only_fields = fields
 
 
+class DeclarableReviewerField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """Whom a declaration may be for: anyone for officers (the service checks they are a jury
+    member); only oneself otherwise, so that another user's id is unknown, exactly as an id
+    that does not exist (no way to probe which users exist)."""
+
+    def get_queryset(self) -> QuerySet[Any]:
+        user = self.context["request"].user
+        users = get_user_model()._default_manager.all()
+        return users if access.is_officer(user) else users.filter(pk=user.pk)
+
+
 class ConflictOfInterestInput(StrictInput):
     """A reviewer declares their own conflict; an officer may record one for a reviewer."""
 
@@ -152,10 +165,8 @@ class ConflictOfInterestInput(StrictInput):
     cluster = serializers.PrimaryKeyRelatedField(queryset=Cluster.objects.all())
     # Blank is the service's refusal (reason_missing), so that it has one message.
     reason = serializers.CharField(allow_blank=True, max_length=5000)
-    reviewer = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model()._default_manager.all(),
-        required=False,
-        help_text="The jury member's user id; you, if left out.",
+    reviewer = DeclarableReviewerField(
+        required=False, help_text="The jury member's user id; you, if left out."
     )
 
 

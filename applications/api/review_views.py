@@ -231,7 +231,7 @@ class ConflictOfInterestViewSet(
         return conflicts_visible_to(self.request.user).order_by("reviewer_id", "cluster_id", "pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        given = ConflictOfInterestInput(data=request.data)
+        given = ConflictOfInterestInput(data=request.data, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         conflict = conflict_declare(

@@ -7,7 +7,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from applications.models import Recommendation, Review, ReviewerAssignment, ReviewScore
+from applications.models import (
+    ConflictOfInterest,
+    Recommendation,
+    Review,
+    ReviewerAssignment,
+    ReviewScore,
+)
 from applications.models.review import REVIEW_SUBMITTED
 from applications.review_selectors import build_round_ranking
 from applications.review_services import (
@@ -299,17 +305,18 @@ def test_officer_records_a_conflict_for_a_reviewer(world, api_as, officer):
     assert not ReviewerAssignment.objects.filter(pk=world.assignment.pk).exists()
 
 
-def test_reviewer_cannot_declare_for_someone_else(world, api_as):
-    body = {
-        "cluster": world.cluster.pk,
-        "reason": "Board member.",
-        "reviewer": world.jury_member.pk,
-    }
+@pytest.mark.parametrize("someone", ["another_jury_member", "no_such_user"])
+def test_reviewer_cannot_declare_for_someone_else_nor_tell_who_exists(world, api_as, someone):
+    """Another user's id is refused exactly as an id nobody has: no probing for users."""
+    reviewer_id = world.jury_member.pk if someone == "another_jury_member" else 999_999
+    body = {"cluster": world.cluster.pk, "reason": "Board member.", "reviewer": reviewer_id}
 
-    refused = call(api_as("reviewer"), "post", CONFLICTS, body, expect=403)
+    refused = call(api_as("reviewer"), "post", CONFLICTS, body, expect=400)
 
-    assert refused["code"] == "permission_denied"
+    assert list(refused["fields"]) == ["reviewer"]
+    assert refused["fields"]["reviewer"] == [f'Invalid pk "{reviewer_id}" - object does not exist.']
     assert ReviewerAssignment.objects.filter(pk=world.assignment.pk).exists()
+    assert not ConflictOfInterest.objects.filter(reason="Board member.").exists()
 
 
 def test_assigning_a_user_that_does_not_exist_is_a_field_error(world, api_as):

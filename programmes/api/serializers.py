@@ -58,6 +58,7 @@ class RoundSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "outline_deadline_at",
             "funding_starts_on",
             "selection_quota",
+            "min_submitted_reviews",
             "envelope_amount",
         ]
 

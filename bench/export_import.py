@@ -32,7 +32,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -491,12 +491,11 @@ def measure_import(count: int, use_tracemalloc: bool) -> dict[str, Any]:
     ):
         reset()
         plain: dict[str, Any] = {}
-        with measured(plain, use_tracemalloc=use_tracemalloc):
-            if paused:
-                with collector_paused():
-                    read_and_bulk_create()
-            else:
-                read_and_bulk_create()
+        with (
+            measured(plain, use_tracemalloc=use_tracemalloc),
+            collector_paused() if paused else nullcontext(),
+        ):
+            read_and_bulk_create()
         assert BudgetLine.objects.filter(application_id=application.pk).count() == count
         results[name] = plain
     for name, write in (

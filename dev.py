@@ -6,7 +6,8 @@ usage:
                                         run the development server on http://127.0.0.1:8000/
   python3 dev.py test [PYTEST ARGS...]  set up .venv and run the tests
   python3 dev.py check [--non-fatal CHECK ...]
-                                        ruff, ruff format --check, makemigrations --check, mypy
+                                        ruff, ruff format --check, makemigrations --check,
+                                        lint-imports (the layers), mypy
 
 The virtual environment lives in .venv; dependencies are reinstalled when pyproject.toml changes.
 """
@@ -31,6 +32,8 @@ CHECKS: dict[str, list[str]] = {
     "ruff": ["-m", "ruff", "check", "."],
     "ruff-format": ["-m", "ruff", "format", "--check", "."],
     "migrations": ["manage.py", "makemigrations", "--check", "--dry-run"],
+    # import-linter: the layers contracts in pyproject.toml (docs/architecture.md).
+    "layers": ["-c", "import sys, importlinter.cli as c; sys.exit(c.lint_imports())"],
     "mypy": ["-m", "mypy", "."],
 }
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.models import Phase
 from budgets.selectors import budget_summary
 from budgets.summary import Capped
-from funding.admin_forms import (
+from kernel.admin_forms import (
     ReadOnlyAdmin,
     ServiceAdmin,
     ServiceForm,
@@ -34,10 +34,10 @@ from funding.admin_forms import (
     related_filter,
     service_call,
 )
-from funding.money import format_eur
+from kernel.money import format_eur
 from programmes.models import Round
 
-from . import admin_reviews, rules  # noqa: F401  (admin_reviews registers the jury models)
+from . import rules
 from .models import Application, ApplicationTransition, PartnerRegion
 from .selectors import transition_option, transition_options
 from .services import (

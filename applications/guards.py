@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from budgets.models import Phase
 from budgets.selectors import budget_problems, phase_plan_problems
 from budgets.violations import Violation
-from funding import clock
+from kernel import clock
 
 from .states import SELECTED_STATES
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_noop
 
 from budgets.models import Phase
 from budgets.services import budget_change
-from funding import clock
-from funding.changes import ensure_changeable
-from funding.dates import add_years
+from kernel import clock
+from kernel.changes import ensure_changeable
+from kernel.dates import add_years
 from programmes import access
 from programmes.models import Cluster, Round
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import views
 
 app_name = "applications"
 
@@ -16,6 +16,4 @@ urlpatterns = [
         name="region-delete",
     ),
     path("<int:pk>/steps/<slug:name>/", views.application_transition_view, name="transition"),
-    path("reviews/", review_views.review_list, name="reviews"),
-    path("<int:pk>/review/", review_views.review_edit, name="review"),
 ]

@@ -120,9 +120,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.is_officer(user):
         return redirect("applications:list")
     if access.is_auditor(user):
-        return redirect("programmes:rounds")
+        return redirect("reports:rounds")
     if access.is_reviewer(user):
-        return redirect("applications:reviews")
+        return redirect("competition:reviews")
     return render(request, "applications/home_no_role.html")
 
 

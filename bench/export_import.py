@@ -90,8 +90,8 @@ from budgets.workbooks.cells import (  # noqa: E402
     PERCENT_FORMAT,
 )
 from budgets.workbooks.layout import COLUMN_INDEX, FLAT_COLUMNS, phase_labels, state_labels  # noqa: E402
-from funding import clock  # noqa: E402
-from funding.collector import collector_paused  # noqa: E402
+from kernel import clock  # noqa: E402
+from kernel.collector import collector_paused  # noqa: E402
 from programmes.access import Role  # noqa: E402
 from programmes.models import Cluster, Organisation, Programme, Round  # noqa: E402
 

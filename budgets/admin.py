@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from funding.admin_forms import ReadOnlyAdmin, ServiceAdmin, ServiceForm, related_filter
-from funding.money import format_eur
+from kernel.admin_forms import ReadOnlyAdmin, ServiceAdmin, ServiceForm, related_filter
+from kernel.money import format_eur
 
 from .models import BudgetLine, BudgetPosition, GranteeTerms, ProjectPartner, RDProject
 from .services import (

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from funding.money import percent_of
+from kernel.money import percent_of
 
 ZERO = Decimal("0.00")
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
-from funding.money import format_eur
+from kernel.money import format_eur
 from programmes.models import Organisation
 
 from .arithmetic import Figures

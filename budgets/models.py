@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from funding.money import MoneyField, PercentField
+from kernel.money import MoneyField, PercentField
 from programmes.models import Basis, Organisation
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from funding.changes import ensure_changeable
-from funding.history import CHANGED, CREATED, record_history
+from kernel.changes import ensure_changeable
+from kernel.history import CHANGED, CREATED, record_history
 from programmes import access
 from programmes.models import Basis, FundingRateDefault, LegalForm, Organisation
 

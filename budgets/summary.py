@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from funding.dates import add_years
+from kernel.dates import add_years
 from programmes.models import Organisation, Programme
 
 from .arithmetic import Figures, grant_figures, sum_figures

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from funding.money import format_eur, format_percent
+from kernel.money import format_eur, format_percent
 
 
 class Rule(models.TextChoices):

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "programmes",
     "budgets",
     "applications",
+    "competition",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -148,10 +151,10 @@ REST_FRAMEWORK = {
         "funding.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["funding.api.permissions.FundingRole"],
+    "DEFAULT_PERMISSION_CLASSES": ["kernel.api.permissions.FundingRole"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "funding.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "kernel.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

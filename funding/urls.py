@@ -7,9 +7,10 @@ from applications.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("api/v1/", include("funding.api.urls")),
+    path("applications/", include("competition.urls")),
     path("applications/", include("applications.urls")),
-    path("", include("budgets.urls")),
-    path("rounds/", include("programmes.urls")),
+    path("", include("applications.budget_urls")),
+    path("rounds/", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

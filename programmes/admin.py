@@ -7,7 +7,7 @@ selected, which only the workflow knows.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from funding.money import format_eur
+from kernel.money import format_eur
 
 from .models import Cluster, ClusterMembership, FundingRateDefault, Organisation, Programme
 

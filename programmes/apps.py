@@ -14,6 +14,6 @@ class ProgrammesConfig(AppConfig):
 
         post_migrate.connect(
             sync_role_permissions,
-            sender=self.apps.get_app_config("applications"),
+            sender=self.apps.get_app_config("competition"),
             dispatch_uid="sync_role_permissions",
         )

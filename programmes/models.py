@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from funding.money import MoneyField, PercentField
+from kernel.money import MoneyField, PercentField
 
 
 class Basis(models.TextChoices):

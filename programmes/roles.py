@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 
 from .access import Role
 
-APPS = ("programmes", "budgets", "applications")
+APPS = ("programmes", "budgets", "applications", "competition")
 # History rows and reviews are written by the services only (reviews by their reviewers);
 # nobody adds, changes or deletes them by hand in the admin.
 READ_ONLY_MODELS = ("applicationtransition", "historicalbudgetline", "review", "reviewscore")

@@ -1,7 +1,6 @@
-"""The application's and the round's budget workbooks (the same builders as the pages)."""
+"""The application's budget workbook (the same builder as the pages)."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -9,13 +8,9 @@ from rest_framework.views import APIView
 from budgets.workbooks import (
     application_workbook,
     application_workbook_filename,
-    round_workbook,
-    round_workbook_filename,
 )
-from funding.api.files import XLSX_RESPONSE
-from funding.api.permissions import ReadsAll
-from funding.downloads import xlsx_response
-from programmes.models import Round
+from kernel.api.files import XLSX_RESPONSE
+from kernel.downloads import xlsx_response
 
 from .scope import ApplicationScoped
 from .views import APPLICATION_ID
@@ -31,16 +26,3 @@ class ApplicationWorkbookView(ApplicationScoped, APIView):
         application = self.get_application()
         built = application_workbook(application, by=request.user)
         return xlsx_response(built.to_bytes(), application_workbook_filename(application))
-
-
-class RoundWorkbookView(APIView):
-    permission_classes = (ReadsAll,)
-
-    @extend_schema(
-        responses=XLSX_RESPONSE,
-        summary="The round's workbook: every application, totals, audit trail (.xlsx)",
-    )
-    def get(self, request: Request, pk: int) -> HttpResponse:
-        round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
-        built = round_workbook(round_, by=request.user)
-        return xlsx_response(built.to_bytes(), round_workbook_filename(round_))

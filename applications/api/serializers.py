@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from budgets.api.serializers import CappedSerializer, FiguresSerializer, ViolationSerializer
-from funding.api.fields import StrictInput, money
+from kernel.api.fields import StrictInput, money
 from programmes.models import Cluster, Round
 
 from ..guards import Refusal

@@ -1,6 +1,5 @@
-"""Applications and everything under ``applications/<id>/``, the competition (review criteria,
-assignments, conflicts of interest, reviews), and a round's overview and ranking (which read the
-applications, so they live here rather than with the rounds)."""
+"""Applications and everything under ``applications/<id>/``, and a round's overview (which reads
+the applications, so it lives here rather than with the rounds)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -11,16 +10,7 @@ from .budget_views import (
     ProjectPartnerViewSet,
     RDProjectViewSet,
 )
-from .download_views import ApplicationWorkbookView, RoundWorkbookView
-from .review_views import (
-    AssignedReviewView,
-    ConflictOfInterestViewSet,
-    ReviewCriterionViewSet,
-    ReviewerAssignmentViewSet,
-    ReviewSubmitView,
-    ReviewViewSet,
-    RoundRankingView,
-)
+from .download_views import ApplicationWorkbookView
 from .views import (
     ApplicationViewSet,
     HistoryView,
@@ -32,14 +22,10 @@ from .views import (
 
 router = SimpleRouter(use_regex_path=False)
 router.register("applications", ApplicationViewSet, basename="application")
-router.register("review-assignments", ReviewerAssignmentViewSet, basename="review-assignment")
-router.register("conflicts-of-interest", ConflictOfInterestViewSet, basename="conflict-of-interest")
-router.register("reviews", ReviewViewSet, basename="review")
 
 LIST = {"get": "list", "post": "create"}
 A = "applications/<int:application_pk>/"
 P = A + "projects/<int:project_pk>/"
-C = "rounds/<int:round_pk>/review-criteria/"
 
 urlpatterns = [
     *router.urls,
@@ -83,24 +69,4 @@ urlpatterns = [
         ApplicationWorkbookView.as_view(),
         name="application-workbook",
     ),
-    path("rounds/<int:pk>/budget.xlsx", RoundWorkbookView.as_view(), name="round-workbook"),
-    path(C, ReviewCriterionViewSet.as_view(LIST), name="review-criterion-list"),
-    path(
-        C + "<int:pk>/",
-        ReviewCriterionViewSet.as_view(
-            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
-        ),
-        name="review-criterion-detail",
-    ),
-    path(
-        "review-assignments/<int:pk>/review/",
-        AssignedReviewView.as_view(),
-        name="review-assignment-review",
-    ),
-    path(
-        "review-assignments/<int:pk>/review/submit/",
-        ReviewSubmitView.as_view(),
-        name="review-assignment-review-submit",
-    ),
-    path("rounds/<int:pk>/ranking/", RoundRankingView.as_view(), name="round-ranking"),
 ]

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from funding.api.errors import ErrorSerializer
-from funding.api.permissions import ReadsAll
+from budgets.api.serializers import ErrorSerializer
+from kernel.api.permissions import ReadsAll
 from programmes.models import Round
 
 from ..models import Application, ApplicationTransition, PartnerRegion

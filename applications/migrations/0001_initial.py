@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django_fsm
-import funding.clock
+import kernel.clock
 from django.conf import settings
 from django.db import migrations, models
 
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('transition', models.CharField(max_length=40, verbose_name='transition')),
                 ('source_state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('in_review', 'in review'), ('selected', 'selected'), ('rejected', 'rejected'), ('withdrawn', 'withdrawn'), ('concept_phase', 'concept phase'), ('implementation_proposed', 'implementation proposed'), ('implementation_phase', 'implementation phase'), ('closed', 'closed'), ('completed', 'completed')], max_length=30, verbose_name='from')),
                 ('target_state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('in_review', 'in review'), ('selected', 'selected'), ('rejected', 'rejected'), ('withdrawn', 'withdrawn'), ('concept_phase', 'concept phase'), ('implementation_proposed', 'implementation proposed'), ('implementation_phase', 'implementation phase'), ('closed', 'closed'), ('completed', 'completed')], max_length=30, verbose_name='to')),
-                ('at', models.DateTimeField(default=funding.clock.now, verbose_name='at')),
+                ('at', models.DateTimeField(default=kernel.clock.now, verbose_name='at')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='applications.application')),
                 ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='application_transitions', to=settings.AUTH_USER_MODEL, verbose_name='by')),

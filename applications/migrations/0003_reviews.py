@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import funding.clock
+import kernel.clock
 
 
 class Migration(migrations.Migration):
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             name='ReviewerAssignment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(default=funding.clock.now, verbose_name='assigned at')),
+                ('assigned_at', models.DateTimeField(default=kernel.clock.now, verbose_name='assigned at')),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviewer_assignments', to='applications.application', verbose_name='application')),
                 ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
                 ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_assignments', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
@@ -57,8 +57,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('recommendation', models.CharField(blank=True, choices=[('fund', 'fund'), ('do_not_fund', 'do not fund'), ('undecided', 'undecided')], max_length=20, verbose_name='recommendation')),
                 ('comment', models.TextField(blank=True, verbose_name='overall comment')),
-                ('created_at', models.DateTimeField(default=funding.clock.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=funding.clock.now, verbose_name='last changed')),
+                ('created_at', models.DateTimeField(default=kernel.clock.now, editable=False, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(default=kernel.clock.now, verbose_name='last changed')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
                 ('assignment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='review', to='applications.reviewerassignment', verbose_name='assignment')),
             ],
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reason', models.TextField(verbose_name='reason')),
-                ('declared_at', models.DateTimeField(default=funding.clock.now, verbose_name='declared at')),
+                ('declared_at', models.DateTimeField(default=kernel.clock.now, verbose_name='declared at')),
                 ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflicts_of_interest', to='programmes.cluster', verbose_name='cluster')),
                 ('declared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='declared by')),
                 ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflicts_of_interest', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),

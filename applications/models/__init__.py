@@ -1,5 +1,4 @@
-"""The models of the applications app: the application and its workflow (``application``), and
-the competition that decides on it (``review``)."""
+"""The models of the applications app: the application, its partner regions and its workflow."""
 
 from .application import (
     Application,
@@ -7,24 +6,10 @@ from .application import (
     ApplicationTransitionQuerySet,
     PartnerRegion,
 )
-from .review import (
-    ConflictOfInterest,
-    Recommendation,
-    Review,
-    ReviewCriterion,
-    ReviewerAssignment,
-    ReviewScore,
-)
 
 __all__ = [
     "Application",
     "ApplicationTransition",
     "ApplicationTransitionQuerySet",
-    "ConflictOfInterest",
     "PartnerRegion",
-    "Recommendation",
-    "Review",
-    "ReviewCriterion",
-    "ReviewScore",
-    "ReviewerAssignment",
 ]

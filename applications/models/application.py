@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from budgets.models import Phase
-from funding import clock
+from kernel import clock
 from programmes.models import Cluster, Round
 
 from .. import guards, rules

@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 
 from applications.states import State
-from funding.money import format_eur, format_percent
+from kernel.money import format_eur, format_percent
 
 register = template.Library()
 

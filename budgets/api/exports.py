@@ -8,8 +8,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from funding.api.files import XLSX_RESPONSE
-from funding.downloads import xlsx_response
+from kernel.api.files import XLSX_RESPONSE
+from kernel.downloads import xlsx_response
 from programmes.models import Cluster, Programme, Round
 
 from ..workbooks import export_budget_lines, export_budget_lines_filename

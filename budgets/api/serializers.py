@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from funding.api.fields import StrictInput, money, percent
+from kernel.api.fields import StrictInput, money, percent
 from programmes.models import Basis, Organisation
 
 from ..arithmetic import Figures
@@ -316,3 +316,39 @@ class BudgetSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     implementation = PhaseSummarySerializer()
     total = CappedSerializer(help_text="Both phases against the per-cluster cap.")
     violations = ViolationSerializer(many=True)
+
+
+# The shape of every error response (``funding.api.errors``), for the OpenAPI schema.
+
+
+class ErrorItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A budget violation (with ``rule`` … ``message``) or a refusal (with ``violations``)."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    rule = serializers.ChoiceField(choices=Rule.choices, required=False)
+    scope = serializers.CharField(required=False)
+    limit = serializers.JSONField(required=False, allow_null=True)
+    actual = serializers.JSONField(required=False, allow_null=True)
+    excess = serializers.JSONField(required=False, allow_null=True)
+    unit = serializers.ChoiceField(choices=Unit.choices, required=False, allow_null=True)
+    message = serializers.CharField(required=False)
+    violations = ViolationSerializer(many=True, required=False)
+
+
+class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Every error response."""
+
+    code = serializers.CharField(
+        help_text="Stable and machine-readable, e.g. 'concept_annual_cap'."
+    )
+    detail = serializers.CharField(help_text="In the request's language (Accept-Language).")
+    errors = ErrorItemSerializer(many=True, required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        # ``fields`` is a property of Serializer, so this one is added by name.
+        fields = super().get_fields()
+        fields["fields"] = serializers.DictField(
+            required=False, help_text="Invalid input: field name -> its messages."
+        )
+        return fields

@@ -20,7 +20,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.widgets import Widget
 
-from funding.money import CENT
+from kernel.money import CENT
 from programmes.models import Organisation
 
 from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject

@@ -29,8 +29,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from funding.collector import collector_paused
-from funding.money import format_eur
+from kernel.collector import collector_paused
+from kernel.money import format_eur
 from programmes import access
 from programmes.models import Organisation
 

@@ -1,7 +1,8 @@
 """Excel workbooks built from the budget summary (the one source of truth), and the import
 template. Builders are pure functions of their data; the ``*_workbook`` and ``export_*``
 functions fetch that data for a user and return or stream the file. Pages, API and the
-``export_budget`` command call these; none of them builds a workbook on its own."""
+``export_budget`` command call these; none of them builds a workbook on its own. The round
+workbook reads the applications and the competition too, so it lives above them, in ``reports``."""
 
 from .application import (
     ApplicationWorkbookData,
@@ -17,13 +18,6 @@ from .flat import (
     export_budget_lines_filename,
     write_budget_lines,
 )
-from .round import (
-    ROUND_SHEETS,
-    RoundWorkbookData,
-    build_round_workbook,
-    round_workbook,
-    round_workbook_filename,
-)
 from .template import (
     TemplateData,
     budget_template_data,
@@ -32,24 +26,19 @@ from .template import (
 )
 
 __all__ = [
-    "ROUND_SHEETS",
     "ApplicationWorkbookData",
     "BuiltWorkbook",
     "FlatExportInfo",
     "FlatExportResult",
     "Provenance",
-    "RoundWorkbookData",
     "TemplateData",
     "application_workbook",
     "application_workbook_filename",
     "budget_template_data",
     "budget_template_filename",
     "build_application_workbook",
-    "build_round_workbook",
     "export_budget_lines",
     "export_budget_lines_filename",
-    "round_workbook",
-    "round_workbook_filename",
     "write_budget_lines",
     "write_budget_template",
 ]

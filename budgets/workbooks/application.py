@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from funding import clock
+from kernel import clock
 
 from ..arithmetic import Figures
 from ..exports import budget_changed_at

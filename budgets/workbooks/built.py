@@ -16,7 +16,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from funding import clock
+from kernel import clock
 
 from .cells import BOLD, TITLE_FONT, WRAP, put_datetime, put_number, put_text
 

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from funding import clock
+from kernel import clock
 
 from ..exports import LineFilter, iter_budget_line_rows
 from ..models import BudgetLine

@@ -17,7 +17,7 @@ from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from funding import clock
+from kernel import clock
 from programmes.models import Organisation
 
 from ..exports import NAME_ORDER, budget_changed_at, budget_line_rows

@@ -19,10 +19,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from budgets.api.serializers import ErrorSerializer
+from kernel.api.fields import StrictInput
 from programmes import access
-
-from .errors import ErrorSerializer
-from .fields import StrictInput
 
 INVALID_CREDENTIALS = _("Unable to log in with this username and password.")
 

@@ -15,7 +15,7 @@ from django.core.signals import got_request_exception
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -26,8 +26,7 @@ from applications.services import (
     TransitionError,
     TransitionNotPermitted,
 )
-from budgets.api.serializers import ViolationSerializer
-from budgets.violations import BudgetRuleError, Rule, Unit, Violation
+from budgets.violations import BudgetRuleError, Violation
 
 logger = logging.getLogger("django.request")
 
@@ -167,39 +166,3 @@ def _server_error(exc: Exception, context: Mapping[str, Any]) -> Response:
     return Response(
         error_body("server_error", SERVER_ERROR), status=status.HTTP_500_INTERNAL_SERVER_ERROR
     )
-
-
-# The shapes above, for the OpenAPI schema.
-
-
-class ErrorItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """A budget violation (with ``rule`` … ``message``) or a refusal (with ``violations``)."""
-
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    rule = serializers.ChoiceField(choices=Rule.choices, required=False)
-    scope = serializers.CharField(required=False)
-    limit = serializers.JSONField(required=False, allow_null=True)
-    actual = serializers.JSONField(required=False, allow_null=True)
-    excess = serializers.JSONField(required=False, allow_null=True)
-    unit = serializers.ChoiceField(choices=Unit.choices, required=False, allow_null=True)
-    message = serializers.CharField(required=False)
-    violations = ViolationSerializer(many=True, required=False)
-
-
-class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """Every error response."""
-
-    code = serializers.CharField(
-        help_text="Stable and machine-readable, e.g. 'concept_annual_cap'."
-    )
-    detail = serializers.CharField(help_text="In the request's language (Accept-Language).")
-    errors = ErrorItemSerializer(many=True, required=False)
-
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
-        # ``fields`` is a property of Serializer, so this one is added by name.
-        fields = super().get_fields()
-        fields["fields"] = serializers.DictField(
-            required=False, help_text="Invalid input: field name -> its messages."
-        )
-        return fields

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
-from .errors import ErrorSerializer
+from budgets.api.serializers import ErrorSerializer
 
 # Any operation can meet these: invalid input or filters, no login, no permission, no such object
 # (or another cluster's), a concurrent write on the same unique key.

@@ -3,7 +3,7 @@ reference data officers may create and edit."""
 
 from rest_framework import serializers
 
-from funding.api.fields import StrictInput, money, percent
+from kernel.api.fields import StrictInput, money, percent
 
 from ..models import Cluster, FundingRateDefault, Organisation, Programme, Round
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from funding.api.permissions import OfficerWrites
+from kernel.api.permissions import OfficerWrites
 
 from ..models import Cluster, Organisation, Programme, Round
 from .filters import ClusterFilter, OrganisationFilter, RoundFilter

@@ -12,7 +12,7 @@ from django.utils import translation
 from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from budgets.services import budget_line_save, project_partner_add, rd_project_create
 from budgets.violations import Rule
-from funding.money import format_eur
+from kernel.money import format_eur
 
 from ..budgets.support import concept_line, start_concept_phase
 from ..factories import ApplicationFactory, CompanyFactory, PartnerAbroadFactory, position

@@ -11,10 +11,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_fsm import FSMField
 
-from applications.models import ApplicationTransition, Review, ReviewScore
+from applications.models import ApplicationTransition
 from applications.services import application_transition
 from budgets.models import BudgetLine, Phase
 from budgets.services import budget_line_save, project_partner_add, rd_project_create
+from competition.models import Review, ReviewScore
 from programmes.access import Role
 from programmes.models import Round
 

@@ -10,24 +10,18 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from applications.models import (
-    Application,
-    ConflictOfInterest,
-    PartnerRegion,
-    Review,
-    ReviewCriterion,
-    ReviewerAssignment,
-)
-from applications.review_services import (
+from applications.models import Application, PartnerRegion
+from applications.services import application_transition
+from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from budgets.services import budget_line_save, project_partner_add, rd_project_create
+from competition.models import ConflictOfInterest, Review, ReviewCriterion, ReviewerAssignment
+from competition.services import (
     ScoreInput,
     conflict_declare,
     criterion_create,
     review_save_draft,
     reviewer_assign,
 )
-from applications.services import application_transition
-from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
-from budgets.services import budget_line_save, project_partner_add, rd_project_create
 from programmes.access import Role
 from programmes.models import Cluster, Organisation, Round
 

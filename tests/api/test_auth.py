@@ -10,7 +10,7 @@ from knox.settings import knox_settings
 from rest_framework.test import APIClient
 
 from funding.api.auth import INVALID_CREDENTIALS, FailedLoginThrottle
-from funding.api.permissions import NO_ROLE
+from kernel.api.permissions import NO_ROLE
 
 from .conftest import client_for
 

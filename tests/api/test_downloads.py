@@ -5,7 +5,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from budgets.workbooks import application_workbook_filename, round_workbook_filename
+from budgets.workbooks import application_workbook_filename
+from reports.round_workbook import round_workbook_filename
 
 pytestmark = pytest.mark.django_db
 

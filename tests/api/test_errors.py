@@ -11,7 +11,7 @@ from applications.models import Application
 from applications.services import ALREADY_APPLIED, NOT_EDITABLE
 from applications.states import State
 from budgets.models import BudgetLine
-from funding.api.fields import READ_ONLY_FIELD, UNKNOWN_FIELD
+from kernel.api.fields import READ_ONLY_FIELD, UNKNOWN_FIELD
 
 from ..factories import position
 from .support import call

@@ -11,15 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from applications.models import (
-    ApplicationTransition,
-    ConflictOfInterest,
-    PartnerRegion,
-    Review,
-    ReviewCriterion,
-    ReviewerAssignment,
-    ReviewScore,
-)
+from applications.models import ApplicationTransition, PartnerRegion
 from applications.states import State
 from budgets.models import (
     BudgetLine,
@@ -28,6 +20,13 @@ from budgets.models import (
     Phase,
     ProjectPartner,
     RDProject,
+)
+from competition.models import (
+    ConflictOfInterest,
+    Review,
+    ReviewCriterion,
+    ReviewerAssignment,
+    ReviewScore,
 )
 from programmes.access import Role
 

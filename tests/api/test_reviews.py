@@ -7,16 +7,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from applications.models import (
+from competition.models import (
+    REVIEW_SUBMITTED,
     ConflictOfInterest,
     Recommendation,
     Review,
     ReviewerAssignment,
     ReviewScore,
 )
-from applications.models.review import REVIEW_SUBMITTED
-from applications.review_selectors import build_round_ranking
-from applications.review_services import (
+from competition.selectors import build_round_ranking
+from competition.services import (
     CONFLICT_OF_INTEREST,
     CRITERIA_FROZEN,
     CRITERIA_UNSCORED,
@@ -24,7 +24,7 @@ from applications.review_services import (
     UNKNOWN_CRITERION,
     criterion_create,
 )
-from funding.api.fields import READ_ONLY_FIELD
+from kernel.api.fields import READ_ONLY_FIELD
 from programmes.access import Role
 
 from ..competition.support import new_reviewer, review_submitted

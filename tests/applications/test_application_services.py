@@ -12,8 +12,8 @@ from applications.models import Application
 from applications.services import application_create, application_update
 from applications.states import State
 from budgets.violations import BudgetRuleError, Rule
-from funding import clock
-from funding.changes import NOT_CHANGEABLE
+from kernel import clock
+from kernel.changes import NOT_CHANGEABLE
 
 from ..factories import ApplicationFactory, ProgrammeFactory, RoundFactory
 from .conftest import berlin, concept_budget_add

@@ -13,7 +13,7 @@ from applications.states import State
 from budgets.models import Phase
 from budgets.services import budget_line_save
 from budgets.violations import Rule
-from funding import clock
+from kernel import clock
 
 from ..competition.support import JUSTIFICATION, reviews_for_selection
 from ..factories import ApplicationFactory, RoundFactory, position

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from applications.models import Application, ApplicationTransition
 from applications.selectors import application_history
 from applications.states import State
-from funding import clock
+from kernel import clock
 
 from .conftest import OFFICER, REASON, WORKFLOW, berlin, fire, satisfy_guards
 

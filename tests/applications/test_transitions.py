@@ -15,7 +15,7 @@ from applications.services import (
     application_transition,
 )
 from applications.states import State
-from funding import clock
+from kernel import clock
 
 from ..competition.support import reviews_for_selection
 from .conftest import (

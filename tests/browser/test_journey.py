@@ -18,8 +18,8 @@ from playwright.sync_api import Locator, Page, expect
 from applications.models import Application
 from applications.states import State
 from budgets.models import BudgetLine, Phase
-from budgets.workbooks import round_workbook_filename
 from programmes.models import Organisation
+from reports.round_workbook import round_workbook_filename
 
 from ..budgets.support import euros, funding_cents
 from ..competition.support import reviews_for_selection

@@ -12,7 +12,7 @@ from budgets.arithmetic import Figures, grant_figures, sum_figures
 from budgets.models import GranteeTerms, Phase
 from budgets.selectors import budget_summary
 from budgets.services import budget_line_save, grantee_terms_ensure, grantee_terms_set
-from funding.money import percent_of, round_cents
+from kernel.money import percent_of, round_cents
 from programmes.models import Basis
 
 from ..factories import position

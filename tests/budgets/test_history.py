@@ -145,7 +145,7 @@ def test_bulk_write_records_each_line_as_stored_with_its_writer(
 def test_bulk_write_records_history_across_statement_batches(
     application_a, manager_a, concept_year, monkeypatch
 ):
-    monkeypatch.setattr("funding.history.HISTORY_BATCH", 2)
+    monkeypatch.setattr("kernel.history.HISTORY_BATCH", 2)
     codes = ["0812", "0817", "0822", "0831", "0834"]
     budget_lines_write(
         application=application_a,

@@ -9,7 +9,7 @@ from django.utils import translation
 from budgets.models import BudgetLine
 from budgets.services import grantee_terms_set, rd_project_create
 from budgets.violations import BudgetRuleError, Rule, Unit, Violation
-from funding.money import format_eur
+from kernel.money import format_eur
 from programmes.models import Basis
 
 from .conftest import last_month

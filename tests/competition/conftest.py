@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import translation
 
-from applications.models import Application, ReviewCriterion
-from applications.review_services import criterion_create
+from applications.models import Application
 from applications.services import application_transition
+from competition.models import ReviewCriterion
+from competition.services import criterion_create
 from programmes.access import Role
 from programmes.models import Round
 

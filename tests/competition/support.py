@@ -11,8 +11,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from applications.models import Application, Recommendation, Review, ReviewCriterion
-from applications.review_services import (
+from applications.models import Application
+from applications.services import application_transition
+from competition.models import Recommendation, Review, ReviewCriterion
+from competition.services import (
     ScoreInput,
     conflict_declare,
     criterion_create,
@@ -20,7 +22,6 @@ from applications.review_services import (
     review_submit,
     reviewer_assign,
 )
-from applications.services import application_transition
 from programmes.access import Role
 from programmes.models import Round
 

@@ -11,15 +11,15 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-import applications.admin_reviews  # noqa: F401  (registers the models until applications.admin imports it)
-from applications.models import (
+import competition.admin  # noqa: F401  (registers the models until applications.admin imports it)
+from competition.models import (
     ConflictOfInterest,
     Review,
     ReviewCriterion,
     ReviewerAssignment,
     ReviewScore,
 )
-from applications.review_services import (
+from competition.services import (
     CONFLICT_OF_INTEREST,
     CRITERIA_FROZEN,
     UNASSIGN_SUBMITTED,
@@ -28,7 +28,7 @@ from applications.review_services import (
     review_save_draft,
     reviewer_assign,
 )
-from funding.admin_forms import ServiceRefused
+from kernel.admin_forms import ServiceRefused
 
 from .support import new_reviewer, review_submitted
 

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from applications.models import ConflictOfInterest, Review, ReviewerAssignment
-from applications.review_services import (
+from competition.models import ConflictOfInterest, Review, ReviewerAssignment
+from competition.services import (
     CONFLICT_OF_INTEREST,
     NOT_A_REVIEWER,
     ONLY_OFFICERS_ASSIGN,

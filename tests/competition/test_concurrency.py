@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from applications import review_services
-from applications.models import ConflictOfInterest, ReviewerAssignment
-from applications.review_services import conflict_declare, reviewer_assign
-from funding import clock
+from competition import services as review_services
+from competition.models import ConflictOfInterest, ReviewerAssignment
+from competition.services import conflict_declare, reviewer_assign
+from kernel import clock
 
 from ..concurrency import race, slowed
 from .support import new_reviewer

@@ -6,9 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from applications.models import ReviewCriterion
-from applications.models.review import SCALE_NOT_ASCENDING
-from applications.review_services import (
+from competition.models import SCALE_NOT_ASCENDING, ReviewCriterion
+from competition.services import (
     CRITERIA_FROZEN,
     ONLY_OFFICERS_SET_CRITERIA,
     ScoreInput,

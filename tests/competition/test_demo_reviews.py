@@ -10,16 +10,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from applications.models import (
-    ApplicationTransition,
+from applications.models import ApplicationTransition
+from applications.states import REVIEWED_STATES, SELECTED_STATES, State
+from competition.models import (
     ConflictOfInterest,
     Review,
     ReviewCriterion,
     ReviewerAssignment,
     ReviewScore,
 )
-from applications.review_selectors import round_ranking
-from applications.states import REVIEWED_STATES, SELECTED_STATES, State
+from competition.selectors import round_ranking
 from programmes.access import Role
 from programmes.models import Round
 

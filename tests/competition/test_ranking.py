@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from applications.models import Recommendation
-from applications.review_selectors import round_ranking
-from applications.review_services import (
+from competition.models import Recommendation
+from competition.selectors import round_ranking
+from competition.services import (
     ScoreInput,
     criterion_create,
     review_save_draft,

@@ -7,9 +7,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from applications.models import Application, Recommendation, Review, ReviewCriterion, ReviewScore
-from applications.models.review import REVIEW_SUBMITTED
-from applications.review_services import (
+from applications.models import Application
+from applications.states import State
+from competition.models import (
+    REVIEW_SUBMITTED,
+    Recommendation,
+    Review,
+    ReviewCriterion,
+    ReviewScore,
+)
+from competition.services import (
     CRITERIA_UNSCORED,
     ONLY_ASSIGNED_REVIEWER,
     SCORE_OUT_OF_SCALE,
@@ -19,8 +26,7 @@ from applications.review_services import (
     review_submit,
     reviewer_assign,
 )
-from applications.states import State
-from funding import clock
+from kernel import clock
 
 from ..factories import RoundFactory
 from .conftest import REASON_TO_REJECT, fire

@@ -5,11 +5,12 @@ import pytest
 from django.utils import translation
 
 from applications.guards import TOO_FEW_REVIEWS
-from applications.models import Application, ApplicationTransition, Recommendation
-from applications.review_services import ScoreInput, review_save_draft, reviewer_assign
+from applications.models import Application, ApplicationTransition
 from applications.selectors import COMMENT_REQUIRED, application_history, transition_option
 from applications.services import TransitionRefused
 from applications.states import State
+from competition.models import Recommendation
+from competition.services import ScoreInput, review_save_draft, reviewer_assign
 
 from .conftest import REASON_TO_REJECT, fire
 from .support import JUSTIFICATION, new_reviewer, review_submitted

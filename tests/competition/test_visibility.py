@@ -8,19 +8,19 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from applications.models import Application
-from applications.review_selectors import (
+from applications.rules import can_read_application
+from applications.states import State
+from budgets.models import BudgetLine, Phase
+from budgets.selectors import budget_lines_visible_to
+from budgets.services import budget_line_save
+from competition.selectors import (
     RANKING_NOT_PERMITTED,
     assignments_visible_to,
     conflicts_visible_to,
     reviews_visible_to,
     round_ranking,
 )
-from applications.review_services import conflict_declare, reviewer_assign
-from applications.rules import can_read_application
-from applications.states import State
-from budgets.models import BudgetLine, Phase
-from budgets.selectors import budget_lines_visible_to
-from budgets.services import budget_line_save
+from competition.services import conflict_declare, reviewer_assign
 from programmes.access import Role
 
 from ..factories import ApplicationFactory, position, user_with_role

@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.test import override_settings
 
-from applications.demo.stories import STORIES
-from applications.management.commands.load_interspin import REFUSED_WITHOUT_DEBUG
 from applications.models import Application, ApplicationTransition
 from applications.states import State
 from budgets.models import BudgetLine, GranteeTerms, Phase
 from budgets.selectors import budget_problems, budget_summary, phase_plan_problems
+from demo.management.commands.load_interspin import REFUSED_WITHOUT_DEBUG
+from demo.stories import STORIES
 from programmes.access import Role
 from programmes.models import Cluster, FundingRateDefault, LegalForm, Programme, Round
 

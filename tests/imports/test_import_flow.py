@@ -24,8 +24,8 @@ from budgets.imports.problems import UNKNOWN_POSITION
 from budgets.models import BudgetLine, Phase
 from budgets.selectors import budget_summary
 from budgets.services import budget_line_save
-from funding.collector import collector_paused
-from funding.money import format_eur
+from kernel.collector import collector_paused
+from kernel.money import format_eur
 from programmes.models import Programme
 
 from ..factories import position

@@ -147,9 +147,9 @@ def test_anonymous_posts_are_sent_to_login(concept_app):
 )
 def test_round_pages_are_for_officers_and_auditors(request, persona, status, open_round):
     client = browser(user_of(request, persona))
-    assert client.get(reverse("programmes:rounds")).status_code == status
-    assert client.get(reverse("programmes:round", args=[open_round.pk])).status_code == status
-    workbook = reverse("budgets:round-workbook", args=[open_round.pk])
+    assert client.get(reverse("reports:rounds")).status_code == status
+    assert client.get(reverse("reports:round", args=[open_round.pk])).status_code == status
+    workbook = reverse("reports:round-workbook", args=[open_round.pk])
     assert client.get(workbook).status_code == status
 
 

@@ -4,7 +4,7 @@ tracks, and nothing a user typed is ever markup."""
 import re
 from decimal import Decimal
 
-from funding.charts import BAR_END, BAR_START, Bar, bar_chart
+from kernel.charts import BAR_END, BAR_START, Bar, bar_chart
 
 FULL = BAR_END - BAR_START
 

@@ -9,17 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from applications.file_views import PREVIEW_GONE, SESSION_KEY
 from applications.states import State
-from budgets.file_views import PREVIEW_GONE, SESSION_KEY
 from budgets.models import BudgetLine, Phase
 from budgets.services import budget_line_save
 from budgets.workbooks import (
     application_workbook_filename,
     budget_template_filename,
     export_budget_lines_filename,
-    round_workbook_filename,
 )
-from funding.downloads import XLSX
+from kernel.downloads import XLSX
+from reports.round_workbook import round_workbook_filename
 
 from ..factories import position
 from ..imports.support import edited, set_cell, template_bytes
@@ -54,20 +54,20 @@ def test_application_workbook_of_another_cluster_is_not_found(manager_b, applica
 
 
 def test_round_workbook_for_auditors(auditor, open_round, application_a):
-    response = browser(auditor).get(reverse("budgets:round-workbook", args=[open_round.pk]))
+    response = browser(auditor).get(reverse("reports:round-workbook", args=[open_round.pk]))
     assert response.status_code == 200
     assert round_workbook_filename(open_round) in response["Content-Disposition"]
     assert is_workbook(response.content)
 
 
 def test_round_workbook_is_not_for_cluster_managements(manager_a, open_round):
-    response = browser(manager_a).get(reverse("budgets:round-workbook", args=[open_round.pk]))
+    response = browser(manager_a).get(reverse("reports:round-workbook", args=[open_round.pk]))
     assert response.status_code == 403
 
 
 def test_round_page_links_its_workbook(auditor, open_round):
-    page = browser(auditor).get(reverse("programmes:round", args=[open_round.pk]))
-    assert reverse("budgets:round-workbook", args=[open_round.pk]) in page.content.decode()
+    page = browser(auditor).get(reverse("reports:round", args=[open_round.pk]))
+    assert reverse("reports:round-workbook", args=[open_round.pk]) in page.content.decode()
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_budget_lines_export_of_an_unknown_round_is_not_found(auditor):
 
 
 def test_round_page_links_the_export_of_its_budget_lines(auditor, open_round):
-    page = browser(auditor).get(reverse("programmes:round", args=[open_round.pk]))
+    page = browser(auditor).get(reverse("reports:round", args=[open_round.pk]))
     assert f"{reverse('budgets:lines-export')}?round={open_round.pk}" in page.content.decode()
 
 

@@ -106,7 +106,7 @@ def test_officer_home_is_the_review_queue(officer):
 
 def test_auditor_home_is_the_rounds(auditor):
     response = browser(auditor).get(reverse("home"))
-    assert response["Location"] == reverse("programmes:rounds")
+    assert response["Location"] == reverse("reports:rounds")
 
 
 def test_user_without_role_is_told_so(db):

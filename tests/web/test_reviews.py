@@ -4,9 +4,9 @@ a submitted review is shown and never changed)."""
 import pytest
 from django.urls import reverse
 
-from applications.models import Review
-from applications.review_services import CRITERIA_UNSCORED, reviewer_assign
 from applications.states import State
+from competition.models import Review
+from competition.services import CRITERIA_UNSCORED, reviewer_assign
 
 from ..competition.support import criteria_ensure, new_reviewer
 from .conftest import browser
@@ -32,7 +32,7 @@ def reviewer(in_review, officer, criteria):
 
 
 def review_url(application) -> str:
-    return reverse("applications:review", args=[application.pk])
+    return reverse("competition:review", args=[application.pk])
 
 
 def answers(criteria, scores, recommendation="fund", **extra) -> dict[str, str]:
@@ -42,8 +42,8 @@ def answers(criteria, scores, recommendation="fund", **extra) -> dict[str, str]:
 
 def test_reviewer_home_lists_the_assigned_applications(reviewer, in_review):
     client = browser(reviewer)
-    assert client.get(reverse("home"))["Location"] == reverse("applications:reviews")
-    response = client.get(reverse("applications:reviews"))
+    assert client.get(reverse("home"))["Location"] == reverse("competition:reviews")
+    response = client.get(reverse("competition:reviews"))
     assert [a.application for a in response.context["assignments"]] == [in_review]
     assert review_url(in_review) in response.content.decode()
 
@@ -51,7 +51,7 @@ def test_reviewer_home_lists_the_assigned_applications(reviewer, in_review):
 def test_another_reviewer_sees_neither_list_nor_form(reviewer, in_review):
     stranger = new_reviewer("sam-stranger")
     client = browser(stranger)
-    assert list(client.get(reverse("applications:reviews")).context["assignments"]) == []
+    assert list(client.get(reverse("competition:reviews")).context["assignments"]) == []
     assert client.get(review_url(in_review)).status_code == 404
 
 

@@ -54,7 +54,7 @@ def round_with_applications(open_round, officer, application_a, manager_a, to_st
 
 
 def test_round_page_shows_committed_against_the_envelope(auditor, round_with_applications):
-    response = browser(auditor).get(reverse("programmes:round", args=[round_with_applications.pk]))
+    response = browser(auditor).get(reverse("reports:round", args=[round_with_applications.pk]))
     overview = response.context["overview"]
     committed = 2 * CONCEPT_AMOUNT_PER_YEAR  # the selected cluster's; the draft's is not
     assert overview.committed.funding_amount == committed
@@ -65,12 +65,12 @@ def test_round_page_shows_committed_against_the_envelope(auditor, round_with_app
 
 
 def test_round_page_shows_selections_against_the_quota(officer, round_with_applications):
-    response = browser(officer).get(reverse("programmes:round", args=[round_with_applications.pk]))
+    response = browser(officer).get(reverse("reports:round", args=[round_with_applications.pk]))
     assert response.context["quota_text"] == f"1 of {round_with_applications.selection_quota}"
 
 
 def test_round_page_draws_its_charts_as_svg_with_labels(officer, round_with_applications):
-    response = browser(officer).get(reverse("programmes:round", args=[round_with_applications.pk]))
+    response = browser(officer).get(reverse("reports:round", args=[round_with_applications.pk]))
     page = response.content.decode()
     assert page.count("<svg") == 4
     assert "Committed grants per sector (round 1)" in page
@@ -83,20 +83,20 @@ def test_round_page_draws_its_charts_as_svg_with_labels(officer, round_with_appl
 
 
 def test_rounds_page_lists_every_round_with_its_figures(auditor, round_with_applications):
-    response = browser(auditor).get(reverse("programmes:rounds"))
+    response = browser(auditor).get(reverse("reports:rounds"))
     [overview] = response.context["overviews"]
     assert overview.selected_count == 1
     assert "Committed grants per round, against the envelope" in response.content.decode()
 
 
 def test_round_page_links_each_application(officer, round_with_applications, application_a):
-    response = browser(officer).get(reverse("programmes:round", args=[round_with_applications.pk]))
+    response = browser(officer).get(reverse("reports:round", args=[round_with_applications.pk]))
     assert reverse("applications:detail", args=[application_a.pk]) in response.content.decode()
 
 
 def test_round_page_query_count_does_not_grow_with_the_applications(officer, open_round, manager_a):
     client = browser(officer)
-    url = reverse("programmes:round", args=[open_round.pk])
+    url = reverse("reports:round", args=[open_round.pk])
 
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:

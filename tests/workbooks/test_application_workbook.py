@@ -13,7 +13,7 @@ from budgets.models import BudgetLine, Phase
 from budgets.selectors import budget_summary
 from budgets.services import budget_lines_write
 from budgets.workbooks import application_workbook, application_workbook_filename
-from funding import clock
+from kernel import clock
 
 from .support import expected_funding_cents, line, put_in_state, reopen
 

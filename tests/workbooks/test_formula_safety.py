@@ -11,10 +11,10 @@ from budgets.workbooks import (
     application_workbook,
     budget_template_data,
     export_budget_lines,
-    round_workbook,
     write_budget_template,
 )
 from budgets.workbooks.cells import FORMULA_TRIGGERS
+from reports.round_workbook import round_workbook
 
 from ..factories import OrganisationFactory
 from .support import budget_in_both_phases, line, reopen

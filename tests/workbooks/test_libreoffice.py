@@ -15,10 +15,10 @@ from budgets.workbooks import (
     application_workbook,
     budget_template_data,
     export_budget_lines,
-    round_workbook,
     write_budget_template,
 )
 from budgets.workbooks.layout import FLAT_COLUMNS
+from reports.round_workbook import round_workbook
 
 from ..factories import ApplicationFactory
 from .libreoffice import recalculated, saved_by_libreoffice, to_cents

@@ -7,13 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import ApplicationTransition
-from applications.review_selectors import round_ranking
 from applications.selectors import round_overview
 from applications.states import State
 from budgets.selectors import budget_summary
 from budgets.services import budget_lines_write
-from budgets.workbooks import ROUND_SHEETS, round_workbook, round_workbook_filename
 from budgets.workbooks.cells import put_text
+from competition.selectors import round_ranking
+from reports.round_workbook import ROUND_SHEETS, round_workbook, round_workbook_filename
 
 from ..competition.support import competition_rows, reviews_for_selection
 from ..factories import ApplicationFactory, ClusterFactory, RoundFactory

@@ -1,0 +1,170 @@
+"""``manage.py export_budget``: the budget workbooks from the command line (e.g. a scheduler).
+
+    export_budget application 12 [--output FILE]
+    export_budget round --programme InterSpiN --round 1
+    export_budget lines [--programme P] [--round N] [--cluster NAME] [--state S ...]
+    export_budget template 12
+
+An operator command: it exports everything unless ``--user NAME`` asks for what that user may
+read. ``--language de|en`` chooses the headings (default: the site's language).
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from applications.models import Application
+from budgets.models import BudgetLine
+from budgets.workbooks import (
+    application_workbook,
+    application_workbook_filename,
+    budget_template_data,
+    budget_template_filename,
+    export_budget_lines,
+    export_budget_lines_filename,
+    write_budget_template,
+)
+from programmes import access
+from programmes.models import Cluster, Programme, Round
+
+from ...round_workbook import round_workbook, round_workbook_filename
+
+NOT_FOUND = "%(what)s %(key)s does not exist."
+NOT_VISIBLE = "%(user)s may not read application %(key)s."
+
+
+class Command(BaseCommand):
+    help = "Export budget workbooks: an application, a round, the flat budget lines, a template."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--user", help="Export what this user may read (default: all).")
+        parser.add_argument("--language", choices=["de", "en"], help="Language of the headings.")
+        parser.add_argument("--output", help="The file to write (default: a descriptive name).")
+        exports = parser.add_subparsers(dest="export", required=True)
+        for name, help_text in (
+            ("application", "the budget workbook of one application"),
+            ("template", "the budget template of one application, to fill in and import"),
+        ):
+            sub = exports.add_parser(name, help=help_text)
+            sub.add_argument("application_id", type=int)
+        round_parser = exports.add_parser("round", help="the round workbook for the funding body")
+        round_parser.add_argument("--programme", required=True, help="Programme short name.")
+        round_parser.add_argument("--round", type=int, required=True, help="Round number.")
+        lines = exports.add_parser("lines", help="every budget line of a filter, one row each")
+        lines.add_argument("--programme", help="Programme short name.")
+        lines.add_argument("--round", type=int, help="Round number (needs --programme).")
+        lines.add_argument("--cluster", help="Cluster name.")
+        lines.add_argument("--state", action="append", default=[], help="Application state.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = self._user(options["user"])
+        with translation.override(options["language"] or translation.get_language()):
+            export = {
+                "application": self._export_application,
+                "template": self._export_template,
+                "round": self._export_round,
+                "lines": self._export_lines,
+            }[options["export"]]
+            path = export(user, options)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {path}"))
+
+    def _user(self, username: str | None) -> Any:
+        if username is None:
+            return None
+        try:
+            return get_user_model()._default_manager.get_by_natural_key(username)
+        except get_user_model().DoesNotExist as missing:
+            raise CommandError(NOT_FOUND % {"what": "User", "key": username}) from missing
+
+    def _application(self, user: Any, key: int) -> Application:
+        application: Application | None = (
+            Application.objects.with_programme().filter(pk=key).first()
+        )
+        if application is None:
+            raise CommandError(NOT_FOUND % {"what": "Application", "key": key})
+        if user is not None and not access.can_read_cluster(user, application.cluster_id):
+            raise CommandError(NOT_VISIBLE % {"user": user, "key": key})
+        return application
+
+    def _round(self, options: dict[str, Any]) -> Round | None:
+        if options.get("round") is None:
+            return None
+        round_ = Round.objects.select_related("programme").filter(
+            programme__short_name=options.get("programme"), number=options["round"]
+        )
+        found = round_.first()
+        if found is None:
+            key = f"{options.get('programme')} R{options['round']}"
+            raise CommandError(NOT_FOUND % {"what": "Round", "key": key})
+        return found
+
+    def _output(self, options: dict[str, Any], default: str) -> Path:
+        return Path(options["output"] or default)
+
+    def _written(self, path: Path, write: Any) -> Path:
+        """Write next to ``path`` first and move it into place when complete, so a scheduler
+        never picks up half a file."""
+        partial = path.with_name(path.name + ".part")
+        try:
+            with partial.open("wb") as stream:
+                write(stream)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+        return path
+
+    def _export_application(self, user: Any, options: dict[str, Any]) -> Path:
+        application = self._application(user, options["application_id"])
+        path = self._output(options, application_workbook_filename(application))
+        return self._written(path, application_workbook(application, by=user).save)
+
+    def _export_template(self, user: Any, options: dict[str, Any]) -> Path:
+        application = self._application(user, options["application_id"])
+        path = self._output(options, budget_template_filename(application))
+        data = budget_template_data(application, by=user)
+        return self._written(path, lambda stream: write_budget_template(data, stream))
+
+    def _export_round(self, user: Any, options: dict[str, Any]) -> Path:
+        round_ = self._round(options)
+        assert round_ is not None  # --round is required here
+        path = self._output(options, round_workbook_filename(round_))
+        return self._written(path, round_workbook(round_, by=user).save)
+
+    def _export_lines(self, user: Any, options: dict[str, Any]) -> Path:
+        programme = None
+        if options["programme"]:
+            programme = Programme.objects.filter(short_name=options["programme"]).first()
+            if programme is None:
+                raise CommandError(NOT_FOUND % {"what": "Programme", "key": options["programme"]})
+        round_ = self._round(options)
+        cluster = None
+        if options["cluster"]:
+            cluster = Cluster.objects.filter(name=options["cluster"]).first()
+            if cluster is None:
+                raise CommandError(NOT_FOUND % {"what": "Cluster", "key": options["cluster"]})
+        filters = {
+            "programme": programme,
+            "round": round_,
+            "cluster": cluster,
+            "states": options["state"],
+        }
+        path = self._output(options, export_budget_lines_filename(**filters))
+
+        def progress(count: int) -> None:
+            self.stdout.write(f"{count:,} lines written")
+
+        def write(stream: Any) -> None:
+            result = export_budget_lines(
+                stream,
+                by=user,
+                lines=BudgetLine.objects.all() if user is None else None,
+                on_progress=progress,
+                **filters,
+            )
+            self.stdout.write(f"{result.line_count:,} lines in {len(result.sheet_titles)} sheet(s)")
+
+        return self._written(path, write)

@@ -37,14 +37,12 @@ from kernel.admin_forms import (
 from kernel.money import format_eur
 from programmes.models import Round
 
-from . import rules
+from . import access
 from .models import Application, ApplicationTransition, PartnerRegion
 from .selectors import transition_option, transition_options
 from .services import (
-    CHANGED_MEANWHILE,
     OUTLINE_FIELDS,
     PERIOD_FIELDS,
-    ApplicationChangedMeanwhile,
     TransitionError,
     application_create,
     application_transition,
@@ -99,7 +97,7 @@ class PartnerRegionInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
     def _editable(self, request: HttpRequest, obj: Application | None) -> bool:
-        return obj is None or rules.can_edit_application(request.user, obj)
+        return obj is None or access.can_edit_outline(request.user, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_add_permission(request, obj) and self._editable(request, obj)
@@ -195,7 +193,7 @@ class ApplicationAdmin(ServiceAdmin):
         if obj is None:
             return []
         fixed = ["round", "cluster", "state", "submitted_at", "created_at", "updated_at"]
-        if not rules.can_edit_application(request.user, obj):
+        if not access.can_edit_outline(request.user, obj):
             fixed += sorted(OUTLINE_FIELDS)
         for phase, fields in PERIOD_FIELDS.items():
             if not obj.is_budget_open(phase):
@@ -305,19 +303,14 @@ class ApplicationAdmin(ServiceAdmin):
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
             args=[application.pk],
         )
-        seen_state = request.POST.get("state", application.state)
         try:
-            if seen_state != application.state:
-                # The page was loaded before someone else moved the application on.
-                raise ApplicationChangedMeanwhile(
-                    "changed_meanwhile",
-                    gettext(CHANGED_MEANWHILE) % {"state": application.get_state_display()},
-                )
             done = application_transition(
                 application=application,
                 name=name,
                 by=request.user,
                 comment=request.POST.get("comment", ""),
+                # The state the page showed: someone may have moved the application on since.
+                expected_state=request.POST.get("state"),
             )
         except TransitionError as error:
             self.message_user(request, error.detail, messages.ERROR)
@@ -350,9 +343,7 @@ class PartnerRegionAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (
-            obj is None or rules.can_edit_application(request.user, obj.application)
-        )
+        return allowed and (obj is None or access.can_edit_outline(request.user, obj.application))
 
     def write(self, request: HttpRequest, original: Any, form: ServiceForm) -> PartnerRegion:
         data = form.cleaned_data

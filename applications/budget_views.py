@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications import access
 from applications.models import Application
 from applications.views import require_write, visible_application
 from budgets.forms import (
@@ -41,7 +42,6 @@ from budgets.services import (
 )
 from budgets.summary import BudgetSummary, plan_gaps
 from budgets.violations import BudgetRuleError, Violation
-from programmes import access
 
 
 def project_of(application: Application, project_pk: int) -> RDProject:
@@ -63,7 +63,7 @@ def budget_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "cap_rows": cap_rows(summary),
             "concept_gaps": plan_gaps(summary, Phase.CONCEPT),
             "implementation_gaps": plan_gaps(summary, Phase.IMPLEMENTATION),
-            "can_write": access.can_write_cluster(request.user, application.cluster_id),
+            "can_write": access.can_write_application(request.user, application),
             "concept_open": application.is_budget_open(Phase.CONCEPT),
             "implementation_open": application.is_budget_open(Phase.IMPLEMENTATION),
         },

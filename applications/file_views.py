@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from applications import access
 from applications.states import State
 from applications.views import require_write, visible_application
 from budgets.imports import Action, ImportRefused, budget_import_confirm, budget_import_preview
@@ -69,7 +70,9 @@ def budget_lines_download(request: HttpRequest) -> HttpResponse:
         "states": given.cleaned_data["state"],
     }
     stream = BytesIO()
-    export_budget_lines(stream, by=request.user, **filters)
+    export_budget_lines(
+        stream, by=request.user, lines=access.budget_lines_visible_to(request.user), **filters
+    )
     return xlsx_response(stream.getvalue(), export_budget_lines_filename(**filters))
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications import access
 from applications.budget_views import project_of
 from applications.models import Application
 from applications.views import require_write, visible_application
@@ -34,7 +35,6 @@ from budgets.services import (
     rd_project_update,
 )
 from budgets.violations import BudgetRuleError, Rule
-from programmes import access
 from programmes.models import Organisation
 
 
@@ -71,7 +71,7 @@ def project_list(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": summary.implementation.projects,
             "summary": summary,
             "form": form,
-            "can_write": access.can_write_cluster(request.user, application.cluster_id),
+            "can_write": access.can_write_application(request.user, application),
             "is_open": application.is_budget_open(Phase.IMPLEMENTATION),
         },
     )
@@ -121,7 +121,7 @@ def _render_project(
             "partners": project.partners.select_related("organisation").order_by(
                 "-is_lead", "organisation__name"
             ),
-            "can_write": access.can_write_cluster(request.user, application.cluster_id),
+            "can_write": access.can_write_application(request.user, application),
             "is_open": application.is_budget_open(Phase.IMPLEMENTATION),
         },
     )
@@ -230,7 +230,7 @@ def _render_terms(
         {
             "application": application,
             "rows": rows,
-            "can_write": access.can_write_cluster(request.user, application.cluster_id),
+            "can_write": access.can_write_application(request.user, application),
         },
     )
 

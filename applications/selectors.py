@@ -13,9 +13,10 @@ from django.utils.translation import gettext_noop
 from budgets.arithmetic import Figures, sum_figures
 from budgets.selectors import budget_summaries
 from budgets.summary import BudgetSummary
+from programmes.access import is_officer_for, is_own_cluster_management
 from programmes.models import Cluster, Round
 
-from . import rules
+from . import access
 from .guards import Guard, Refusal, round_accepts_outlines
 from .models import Application, ApplicationTransition
 from .querysets import ApplicationQuerySet
@@ -27,8 +28,8 @@ ONLY_OWN_CLUSTER = gettext_noop("“%(transition)s” is for the cluster's own m
 COMMENT_REQUIRED = gettext_noop("“%(transition)s” needs a comment that says why.")
 
 _PERMISSION_REFUSALS = {
-    rules.is_officer: ONLY_OFFICERS,
-    rules.is_own_cluster_management: ONLY_OWN_CLUSTER,
+    is_officer_for: ONLY_OFFICERS,
+    is_own_cluster_management: ONLY_OWN_CLUSTER,
 }
 
 
@@ -155,7 +156,7 @@ def application_queue(
 ) -> ApplicationQuerySet:
     """The applications ``user`` may read, filtered for the review queue, with what a row
     shows loaded (round, programme, cluster): the query count does not grow with the rows."""
-    queryset = Application.objects.visible_to(user).with_programme()
+    queryset = access.applications_visible_to(user).with_programme()
     if round_id is not None:
         queryset = queryset.filter(round_id=round_id)
     if sector:

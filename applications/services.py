@@ -13,10 +13,9 @@ from budgets.services import budget_change
 from kernel import clock
 from kernel.changes import ensure_changeable
 from kernel.dates import add_years
-from programmes import access
 from programmes.models import Cluster, Round
 
-from . import rules
+from . import access
 from .guards import Refusal, round_accepts_outlines
 from .models import Application, ApplicationTransition, PartnerRegion
 from .selectors import COMMENT_REQUIRED, TRANSITION_NAMES, transition_option
@@ -71,7 +70,7 @@ def application_create(
     *, round: Round, cluster: Cluster, by: Any, title: str = "", strategy_summary: str = ""
 ) -> Application:
     """Start a draft for a cluster in a round that accepts outlines; one per cluster and round."""
-    if not access.can_write_cluster(by, cluster.pk):
+    if not access.can_create_application(by, cluster.pk):
         raise PermissionDenied(_(NOT_EDITABLE))
     application = Application(
         round=round,
@@ -108,7 +107,7 @@ def application_update(*, application: Application, by: Any, **changes: Any) -> 
     ensure_changeable(changes, OUTLINE_FIELDS.union(*PERIOD_FIELDS.values()))
     locked: Application
     with budget_change(application, by=by, phases=phases) as locked:
-        if outline and not rules.can_edit_application(by, locked):
+        if outline and not access.can_edit_outline(by, locked):
             raise PermissionDenied(_(NOT_EDITABLE))
         for name, value in changes.items():
             setattr(locked, name, value)
@@ -118,7 +117,7 @@ def application_update(*, application: Application, by: Any, **changes: Any) -> 
 
 
 def _ensure_editable(application: Application, by: Any) -> None:
-    if not rules.can_edit_application(by, application):
+    if not access.can_edit_outline(by, application):
         raise PermissionDenied(_(NOT_EDITABLE))
 
 
@@ -152,12 +151,17 @@ def partner_region_remove(*, partner_region: PartnerRegion, by: Any) -> None:
 
 
 def application_transition(
-    *, application: Application, name: str, by: Any, comment: str = ""
+    *,
+    application: Application,
+    name: str,
+    by: Any,
+    comment: str = "",
+    expected_state: str | None = None,
 ) -> Application:
     """Fire transition ``name`` as ``by``: lock the application (and its round, for the quota),
-    check that nobody changed it since the caller loaded it, check role, comment and guards,
-    apply it and record who, when, from, to and why. Refused: nothing changes, and the error
-    says why."""
+    check that nobody changed it since the user saw it in ``expected_state`` (default: the state
+    of ``application`` as the caller loaded it), check role, comment and guards, apply it and
+    record who, when, from, to and why. Refused: nothing changes, and the error says why."""
     if name not in TRANSITION_NAMES:
         raise TransitionRefused("unknown_transition", _(UNKNOWN_TRANSITION) % {"name": name})
     comment = comment.strip()
@@ -169,7 +173,7 @@ def application_transition(
         )
         # The quota counts the round's selections: serialise transitions within a round.
         Round.objects.select_for_update().get(pk=locked.round_id)
-        if locked.state != application.state:
+        if locked.state != (expected_state or application.state):
             raise ApplicationChangedMeanwhile(
                 "changed_meanwhile",
                 _(CHANGED_MEANWHILE) % {"state": locked.get_state_display()},

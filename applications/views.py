@@ -20,10 +20,10 @@ from budgets.forms import add_service_error
 from budgets.grid import cap_rows
 from budgets.selectors import budget_summaries, budget_summary
 from budgets.violations import BudgetRuleError, Rule
-from programmes import access
+from programmes.access import cluster_id_of, is_auditor, is_cluster_manager, is_officer, is_reviewer
 from programmes.models import Cluster, Round
 
-from . import rules
+from . import access
 from .forms import (
     ApplicationForm,
     PartnerRegionForm,
@@ -44,7 +44,6 @@ from .selectors import (
     transition_options,
 )
 from .services import (
-    CHANGED_MEANWHILE,
     PERIOD_FIELDS,
     TransitionError,
     TransitionNotPermitted,
@@ -69,14 +68,14 @@ NOT_WRITABLE = gettext_noop("You may read this application but not change it.")
 def visible_application(user: Any, pk: int) -> Application:
     """The application if ``user`` may read it; anything else is absent (404)."""
     application: Application = get_object_or_404(
-        Application.objects.visible_to(user).with_programme(), pk=pk
+        access.applications_visible_to(user).with_programme(), pk=pk
     )
     return application
 
 
 def require_write(user: Any, application: Application) -> None:
     """Auditors (and anyone else who may only read) get 403 on pages that change things."""
-    if not access.can_write_cluster(user, application.cluster_id):
+    if not access.can_write_application(user, application):
         raise PermissionDenied(_(NOT_WRITABLE))
 
 
@@ -115,21 +114,21 @@ def home(request: HttpRequest) -> HttpResponse:
     """Cluster managements see their applications; officers the review queue; auditors the
     rounds; reviewers the applications assigned to them."""
     user = request.user
-    if access.is_cluster_manager(user):
+    if is_cluster_manager(user):
         return _cluster_home(request)
-    if access.is_officer(user):
+    if is_officer(user):
         return redirect("applications:list")
-    if access.is_auditor(user):
+    if is_auditor(user):
         return redirect("reports:rounds")
-    if access.is_reviewer(user):
+    if is_reviewer(user):
         return redirect("competition:reviews")
     return render(request, "applications/home_no_role.html")
 
 
 def _cluster_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    cluster_id = access.cluster_id_of(user)
-    applications = Application.objects.visible_to(user).with_programme().order_by("-round__number")
+    cluster_id = cluster_id_of(user)
+    applications = access.applications_visible_to(user).with_programme().order_by("-round__number")
     rows = [
         HomeRow(
             application=application,
@@ -156,7 +155,7 @@ def _cluster_home(request: HttpRequest) -> HttpResponse:
 def application_create_view(request: HttpRequest, round_pk: int) -> HttpResponse:
     """A cluster management starts its draft in a round; the cluster is theirs, never posted."""
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_pk)
-    cluster_id = access.cluster_id_of(request.user)
+    cluster_id = cluster_id_of(request.user)
     if cluster_id is None:
         raise PermissionDenied(_(NOT_WRITABLE))
     cluster = get_object_or_404(Cluster, pk=cluster_id)
@@ -232,9 +231,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cap_rows": cap_rows(summary),
             "history": application_history(application),
             "regions": application.partner_regions.all(),
-            "can_write": access.can_write_cluster(request.user, application.cluster_id),
-            "can_edit_outline": rules.can_edit_application(request.user, application),
-            "reviews_it": access.is_reviewer(request.user)
+            "can_write": access.can_write_application(request.user, application),
+            "can_edit_outline": access.can_edit_outline(request.user, application),
+            "reviews_it": is_reviewer(request.user)
             and application.reviewer_assignments.filter(reviewer_id=request.user.pk).exists(),
         },
     )
@@ -251,30 +250,28 @@ def application_transition_view(request: HttpRequest, pk: int, name: str) -> Htt
         raise PermissionDenied(option.refusals[0].detail)
     form = TransitionForm(request.POST or None, initial={"seen_state": application.state})
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["seen_state"] != application.state:
-            form.add_error(None, _(CHANGED_MEANWHILE) % {"state": application.get_state_display()})
+        try:
+            application = application_transition(
+                application=application,
+                name=name,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_state=form.cleaned_data["seen_state"],
+            )
+        except TransitionNotPermitted as error:
+            raise PermissionDenied(error.detail) from error
+        except TransitionError as error:
+            field = "comment" if error.code == "comment_required" else None
+            details = [r.detail for r in error.refusals] or [error.detail]
+            for detail in details:
+                form.add_error(field, detail)
         else:
-            try:
-                application = application_transition(
-                    application=application,
-                    name=name,
-                    by=request.user,
-                    comment=form.cleaned_data["comment"],
-                )
-            except TransitionNotPermitted as error:
-                raise PermissionDenied(error.detail) from error
-            except TransitionError as error:
-                field = "comment" if error.code == "comment_required" else None
-                details = [r.detail for r in error.refusals] or [error.detail]
-                for detail in details:
-                    form.add_error(field, detail)
-            else:
-                messages.success(
-                    request,
-                    _("%(step)s: done. The application is now %(state)s.")
-                    % {"step": option.label, "state": application.get_state_display()},
-                )
-                return redirect("applications:detail", pk=application.pk)
+            messages.success(
+                request,
+                _("%(step)s: done. The application is now %(state)s.")
+                % {"step": option.label, "state": application.get_state_display()},
+            )
+            return redirect("applications:detail", pk=application.pk)
     return render(
         request,
         "applications/transition.html",
@@ -282,7 +279,7 @@ def application_transition_view(request: HttpRequest, pk: int, name: str) -> Htt
             "application": application,
             "option": option,
             "form": form,
-            "can_write": access.can_write_cluster(request.user, application.cluster_id),
+            "can_write": access.can_write_application(request.user, application),
         },
     )
 
@@ -293,7 +290,7 @@ def _render_edit(
     form: ApplicationForm | None = None,
     region_form: PartnerRegionForm | None = None,
 ) -> HttpResponse:
-    can_edit_outline = rules.can_edit_application(request.user, application)
+    can_edit_outline = access.can_edit_outline(request.user, application)
     editable = editable_fields(application, outline=can_edit_outline)
     return render(
         request,
@@ -322,7 +319,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_edit(request, application)
     editable = editable_fields(
-        application, outline=rules.can_edit_application(request.user, application)
+        application, outline=access.can_edit_outline(request.user, application)
     )
     form = ApplicationForm(request.POST, instance=application, editable=editable)
     if form.is_valid():

@@ -4,9 +4,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
-from programmes import access
 from programmes.models import Organisation
 
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
@@ -69,29 +68,6 @@ def budget_problems(application: Any) -> list[Violation]:
         *plan_gaps(summary, Phase.CONCEPT),
         *plan_gaps(summary, Phase.IMPLEMENTATION),
     ]
-
-
-def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
-    """All lines for officers and auditors; a cluster management sees its own cluster's; a
-    reviewer those of the applications they see."""
-    lines = BudgetLine.objects.select_related(
-        "application__round__programme",
-        "application__cluster",
-        "rd_project",
-        "grantee",
-        "position",
-    )
-    if access.can_read_all(user):
-        return lines
-    if access.is_reviewer(user):
-        # Which applications a reviewer sees is the workflow's rule; asked through the relation,
-        # since the budget engine never imports the workflow.
-        applications: Any = BudgetLine._meta.get_field("application").related_model
-        return lines.filter(application__in=applications.objects.visible_to(user).values("pk"))
-    cluster_id = access.cluster_id_of(user)
-    if cluster_id is None:
-        return lines.none()
-    return lines.filter(application__cluster_id=cluster_id)
 
 
 def budget_summary_preview(

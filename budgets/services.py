@@ -21,9 +21,9 @@ from django.utils.translation import gettext_noop
 
 from kernel.changes import ensure_changeable
 from kernel.history import CHANGED, CREATED, record_history
-from programmes import access
 from programmes.models import Basis, FundingRateDefault, LegalForm, Organisation
 
+from . import access
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from .selectors import budget_summary
 from .violations import BudgetRuleError, Rule, Violation
@@ -96,7 +96,7 @@ def budget_change(application: Any, *, by: Any, phases: Iterable[str]) -> Iterat
     re-check every budget rule on the result; all in one transaction that a breach rolls back."""
     with transaction.atomic():
         locked = _lock(application)
-        if not access.can_write_cluster(by, locked.cluster_id):
+        if not access.can_write_budget(by, locked):
             raise PermissionDenied(_(NOT_YOURS))
         _ensure_open(locked, phases)
         yield locked

@@ -13,19 +13,17 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from applications.models import Application
 from applications.states import REVIEWED_STATES
-from programmes import access
 from programmes.models import Round
 
+from . import access
 from .models import (
-    ConflictOfInterest,
     Recommendation,
-    Review,
     ReviewCriterion,
     ReviewerAssignment,
     ReviewScore,
@@ -36,44 +34,6 @@ RANKING_NOT_PERMITTED = gettext_noop(
 )
 
 CENT = Decimal("0.01")
-
-
-def reviews_visible_to(user: Any) -> QuerySet[Review]:
-    """Every review (with reviewer and scores) for officers and auditors; a reviewer's own
-    reviews of applications they see; nothing for anyone else, cluster managements included."""
-    reviews = Review.objects.select_related(
-        "assignment__application__round", "assignment__application__cluster", "assignment__reviewer"
-    ).prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")))
-    if access.can_read_all(user):
-        return reviews
-    if access.is_reviewer(user):
-        return reviews.filter(
-            assignment__reviewer_id=user.pk, assignment__application__state__in=REVIEWED_STATES
-        )
-    return reviews.none()
-
-
-def assignments_visible_to(user: Any) -> QuerySet[ReviewerAssignment]:
-    """Who reviews what: everything for officers and auditors; a reviewer's own assignments of
-    applications in review (or decided); nothing for anyone else."""
-    assignments = ReviewerAssignment.objects.select_related(
-        "application__round", "application__cluster", "reviewer", "review"
-    )
-    if access.can_read_all(user):
-        return assignments
-    if access.is_reviewer(user):
-        return assignments.filter(reviewer_id=user.pk, application__state__in=REVIEWED_STATES)
-    return assignments.none()
-
-
-def conflicts_visible_to(user: Any) -> QuerySet[ConflictOfInterest]:
-    """Declared conflicts of interest: all for officers and auditors, a reviewer's own."""
-    conflicts = ConflictOfInterest.objects.select_related("reviewer", "cluster", "declared_by")
-    if access.can_read_all(user):
-        return conflicts
-    if access.is_reviewer(user):
-        return conflicts.filter(reviewer_id=user.pk)
-    return conflicts.none()
 
 
 def review_criteria(round_: Round) -> QuerySet[ReviewCriterion]:
@@ -149,7 +109,7 @@ def round_ranking(round_: Round, *, user: Any) -> RoundRanking:
     those assigned, the recommendations, and the rank, ties sharing a rank. Applications
     without a submitted review come last, unranked. Officers and auditors only. Four queries,
     however many applications and reviews."""
-    if not access.can_read_all(user):
+    if not access.can_read_ranking(user):
         raise PermissionDenied(_(RANKING_NOT_PERMITTED))
     return build_round_ranking(round_)
 

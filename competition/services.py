@@ -22,9 +22,9 @@ from django.utils.translation import gettext_noop
 from applications.models import Application
 from applications.states import State
 from kernel import clock
-from programmes import access
 from programmes.models import Cluster, ClusterMembership, Round
 
+from . import access
 from .models import (
     REVIEW_SUBMITTED,
     ConflictOfInterest,
@@ -110,7 +110,7 @@ def _lock_application(application_id: int) -> Application:
 def _lock_round_for_criteria(round_id: int, by: Any) -> Round:
     """Lock the round and make sure its criteria may still change: by an officer, and only
     while no review of the round exists (a review saved meanwhile locks the round too)."""
-    if not access.is_officer(by):
+    if not access.can_set_criteria(by):
         raise PermissionDenied(_(ONLY_OFFICERS_SET_CRITERIA))
     round_ = Round.objects.select_for_update().get(pk=round_id)
     if Review.objects.filter(assignment__application__round=round_).exists():
@@ -177,14 +177,14 @@ def reviewer_assign(*, application: Application, reviewer: Any, by: Any) -> Revi
     """An officer asks a reviewer to review a submitted application (or one in review). Not a
     user without the reviewer role, not someone of the cluster's own management, and not a
     reviewer who declared a conflict of interest with the cluster."""
-    if not access.is_officer(by):
+    if not access.can_assign_reviewers(by):
         raise PermissionDenied(_(ONLY_OFFICERS_ASSIGN))
     locked = _lock_application(application.pk)
     # Serialises with the reviewer's conflict declarations.
     get_user_model()._default_manager.select_for_update().get(pk=reviewer.pk)
     cluster = locked.cluster
     names = {"user": _name(reviewer), "cluster": cluster.name}
-    if not access.is_reviewer(reviewer):
+    if not access.can_be_reviewer(reviewer):
         raise ValidationError(_(NOT_A_REVIEWER) % names, code="not_a_reviewer")
     if ClusterMembership.objects.filter(user_id=reviewer.pk, cluster=cluster).exists():
         raise ValidationError(_(OWN_CLUSTER) % names, code="own_cluster")
@@ -220,7 +220,7 @@ def _assignment_withdraw(assignment: ReviewerAssignment) -> bool:
 def reviewer_unassign(*, assignment: ReviewerAssignment, by: Any) -> None:
     """An officer takes a review away from a reviewer, with its draft; never once the review
     is submitted (it is part of the record the panel decides on)."""
-    if not access.is_officer(by):
+    if not access.can_assign_reviewers(by):
         raise PermissionDenied(_(ONLY_OFFICERS_ASSIGN))
     _lock_application(assignment.application_id)
     current = ReviewerAssignment.objects.select_for_update().filter(pk=assignment.pk).first()
@@ -239,11 +239,10 @@ def conflict_declare(
     """A reviewer declares (or an officer records for them) a conflict of interest with a
     cluster. Their assignments to its applications are withdrawn with their drafts, and no new
     one can be made; a review already submitted stays on record."""
-    is_own = by.pk == reviewer.pk and access.is_reviewer(by)
-    if not (is_own or access.is_officer(by)):
+    if not access.can_declare_conflict(by, reviewer=reviewer):
         raise PermissionDenied(_(ONLY_OWN_CONFLICTS))
     names = {"user": _name(reviewer), "cluster": cluster.name}
-    if not access.is_reviewer(reviewer):
+    if not access.can_be_reviewer(reviewer):
         raise ValidationError(_(NOT_A_REVIEWER) % names, code="not_a_reviewer")
     reason = reason.strip()
     if not reason:
@@ -270,7 +269,7 @@ def conflict_declare(
 def _lock_own_assignment(assignment: ReviewerAssignment, by: Any) -> tuple[Application, Any]:
     """Lock the application and the assignment, and make sure ``by`` is its reviewer and the
     application is in review."""
-    if by.pk != assignment.reviewer_id or not access.is_reviewer(by):
+    if not access.is_assigned_reviewer(by, assignment):
         raise PermissionDenied(_(ONLY_ASSIGNED_REVIEWER))
     application = _lock_application(assignment.application_id)
     current = ReviewerAssignment.objects.select_for_update().filter(pk=assignment.pk).first()

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from applications.views import visible_application
 
+from .access import assignments_visible_to
 from .models import Recommendation, Review, ReviewCriterion, ReviewerAssignment
-from .selectors import assignments_visible_to, review_criteria
+from .selectors import review_criteria
 from .services import ScoreInput, review_save_draft, review_submit
 
 DRAFT_KEPT = gettext_noop("Your draft was saved, but it was not submitted:")

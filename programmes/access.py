@@ -30,6 +30,8 @@ __all__ = [
     "is_auditor",
     "is_cluster_manager",
     "is_officer",
+    "is_officer_for",
+    "is_own_cluster_management",
     "is_reviewer",
     "roles_of",
 ]
@@ -42,3 +44,17 @@ def can_read_cluster(user: Any, cluster_id: int) -> bool:
 def can_write_cluster(user: Any, cluster_id: int) -> bool:
     """Officers, and the cluster's own management; never auditors."""
     return is_officer(user) or (cluster_id is not None and cluster_id == cluster_id_of(user))
+
+
+# Who may fire a step on an object that belongs to a cluster (django-fsm's ``permission``
+# signature: the object, then the user).
+
+
+def is_officer_for(obj: Any, user: Any) -> bool:
+    """A ministry officer, for any cluster's object."""
+    return is_officer(user)
+
+
+def is_own_cluster_management(obj: Any, user: Any) -> bool:
+    """The management of the cluster the object belongs to (``obj.cluster_id``)."""
+    return is_cluster_manager(user) and cluster_id_of(user) == obj.cluster_id

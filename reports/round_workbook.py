@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
+from applications.access import applications_visible_to
 from applications.models import Application, ApplicationTransition
 from applications.selectors import RoundLine, RoundOverview, round_overview
 from budgets.arithmetic import Figures, sum_figures
@@ -459,7 +460,7 @@ def build_round_workbook(
 def round_workbook(round_: Any, *, by: Any, sheets: Sequence[SheetWriter] = ()) -> BuiltWorkbook:
     """The workbook of ``round_`` with the applications ``by`` may read (``None``: an operator,
     who reads all). ``sheets`` replaces ``ROUND_SHEETS``."""
-    applications = Application.objects.all() if by is None else Application.objects.visible_to(by)
+    applications = Application.objects.all() if by is None else applications_visible_to(by)
     overview = round_overview(round_, applications)
     members = [line.application for line in overview.lines]
     transitions = list(

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 
+from ..access import applications_visible_to
 from ..models import Application
 
 
@@ -15,7 +16,7 @@ class ApplicationScoped:
     def get_application(self) -> Application:
         cached: Application | None = getattr(self, "_application", None)
         if cached is None:
-            visible = Application.objects.visible_to(self.request.user).with_programme()
+            visible = applications_visible_to(self.request.user).with_programme()
             cached = get_object_or_404(visible, pk=self.kwargs["application_pk"])
             self._application = cached
         return cached

@@ -2,12 +2,20 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 
-from budgets.api.serializers import CappedSerializer, FiguresSerializer, ViolationSerializer
+from budgets.api.serializers import (
+    BudgetLineSerializer,
+    CappedSerializer,
+    FiguresSerializer,
+    ViolationSerializer,
+)
+from budgets.models import BudgetPosition, Phase, RDProject
 from kernel.api.fields import StrictInput, money
-from programmes.models import Cluster, Round
+from programmes.models import Cluster, Organisation, Round
 
+from .. import access
 from ..guards import Refusal
 from ..models import Application, ApplicationTransition, PartnerRegion
 from ..states import State
@@ -149,3 +157,41 @@ class RoundOverviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     selected_count = serializers.IntegerField()
     state_counts = serializers.DictField(child=serializers.IntegerField())
     applications = RoundLineSerializer(source="lines", many=True)
+
+
+class VisibleApplicationField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """Another cluster's application does not exist, exactly as an unknown id does not."""
+
+    def get_queryset(self) -> QuerySet[Application]:
+        return access.applications_visible_to(self.context["request"].user)
+
+
+class VisibleProjectField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    def get_queryset(self) -> QuerySet[RDProject]:
+        return access.projects_visible_to(self.context["request"].user)
+
+
+class BudgetLineChange(StrictInput):
+    """The fields of a line that a change may set; rules across lines are the service's."""
+
+    output = BudgetLineSerializer
+
+    phase = serializers.ChoiceField(choices=Phase.choices)
+    rd_project = VisibleProjectField(
+        queryset=RDProject.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Implementation phase only: the R&D project of the line.",
+    )
+    grantee = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    year = serializers.IntegerField(min_value=1900, max_value=2999)
+    position = serializers.PrimaryKeyRelatedField(queryset=BudgetPosition.objects.all())
+    eligible_amount = money(min_value=0)
+    justification = serializers.CharField(max_length=500, allow_blank=True, required=False)
+
+
+class BudgetLineInput(BudgetLineChange):
+    """A new line, or a new amount for the line with the same key (phase, R&D project, grantee,
+    year, position)."""
+
+    application = VisibleApplicationField(queryset=Application.objects.all())

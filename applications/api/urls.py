@@ -4,6 +4,7 @@ the applications, so it lives here rather than with the rounds)."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .budget_line_views import BudgetLineExportView, BudgetLineViewSet, BudgetPositionViewSet
 from .budget_views import (
     BudgetSummaryView,
     GranteeTermsViewSet,
@@ -22,12 +23,15 @@ from .views import (
 
 router = SimpleRouter(use_regex_path=False)
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("budget-positions", BudgetPositionViewSet, basename="budget-position")
+router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 
 LIST = {"get": "list", "post": "create"}
 A = "applications/<int:application_pk>/"
 P = A + "projects/<int:project_pk>/"
 
 urlpatterns = [
+    path("budget-lines/export.xlsx", BudgetLineExportView.as_view(), name="budget-line-export"),
     *router.urls,
     path(
         A + "partner-regions/",

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -21,6 +20,7 @@ from budgets.api.serializers import ErrorSerializer
 from kernel.api.permissions import ReadsAll
 from programmes.models import Round
 
+from .. import access
 from ..models import Application, ApplicationTransition, PartnerRegion
 from ..selectors import (
     TRANSITION_NAMES,
@@ -29,8 +29,6 @@ from ..selectors import (
     transition_options,
 )
 from ..services import (
-    CHANGED_MEANWHILE,
-    ApplicationChangedMeanwhile,
     application_create,
     application_transition,
     application_update,
@@ -55,7 +53,7 @@ APPLICATION_ID = OpenApiParameter("application_pk", OpenApiTypes.INT, OpenApiPar
 
 
 def visible_applications(user: Any) -> QuerySet[Application]:
-    return Application.objects.visible_to(user).with_programme().prefetch_related("partner_regions")
+    return access.applications_visible_to(user).with_programme().prefetch_related("partner_regions")
 
 
 def application_data(application: Application, user: Any) -> Any:
@@ -172,17 +170,12 @@ class TransitionView(ApplicationScoped, APIView):
         application = self.get_application()
         given = TransitionInput(data=request.data)
         given.is_valid(raise_exception=True)
-        expected = given.validated_data.get("expected_state")
-        if expected is not None and expected != application.state:
-            raise ApplicationChangedMeanwhile(
-                "changed_meanwhile",
-                _(CHANGED_MEANWHILE) % {"state": application.get_state_display()},
-            )
         changed = application_transition(
             application=application,
             name=name,
             by=request.user,
             comment=given.validated_data["comment"],
+            expected_state=given.validated_data.get("expected_state"),
         )
         return Response(application_data(changed, request.user))
 

@@ -15,9 +15,10 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from budgets.models import Phase
 from kernel import clock
+from programmes import access
 from programmes.models import Cluster, Round
 
-from .. import guards, rules
+from .. import guards
 from ..querysets import ApplicationManager
 from ..states import BUDGET_OPEN_STATES, State
 
@@ -93,7 +94,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.DRAFT,
         target=State.SUBMITTED,
         conditions=[guards.round_accepts_outlines, guards.outline_is_complete],
-        permission=rules.is_own_cluster_management,
+        permission=access.is_own_cluster_management,
         custom={"label": _("Submit")},
     )
     def submit(self) -> None:
@@ -103,7 +104,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.SELECTED],
         target=State.WITHDRAWN,
-        permission=rules.is_own_cluster_management,
+        permission=access.is_own_cluster_management,
         custom={"label": _("Withdraw")},
     )
     def withdraw(self) -> None:
@@ -113,7 +114,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.IN_REVIEW,
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Start review")},
     )
     def start_review(self) -> None:
@@ -123,7 +124,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.IN_REVIEW,
         target=State.DRAFT,
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Request revision"), "comment_required": True},
     )
     def request_revision(self) -> None:
@@ -134,7 +135,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.IN_REVIEW,
         target=State.SELECTED,
         conditions=[guards.selection_quota_not_reached, guards.enough_reviews_submitted],
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         # The comment is the panel's justification of its decision.
         custom={"label": _("Select"), "comment_required": True},
     )
@@ -145,7 +146,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.IN_REVIEW,
         target=State.REJECTED,
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Reject"), "comment_required": True},
     )
     def reject(self) -> None:
@@ -156,7 +157,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.SELECTED,
         target=State.CONCEPT_PHASE,
         conditions=[guards.concept_budget_is_valid],
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Start concept phase")},
     )
     def start_concept_phase(self) -> None:
@@ -167,7 +168,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.CONCEPT_PHASE,
         target=State.IMPLEMENTATION_PROPOSED,
         conditions=[guards.implementation_plan_is_valid],
-        permission=rules.is_own_cluster_management,
+        permission=access.is_own_cluster_management,
         custom={"label": _("Propose implementation")},
     )
     def propose_implementation(self) -> None:
@@ -177,7 +178,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.IMPLEMENTATION_PROPOSED,
         target=State.CONCEPT_PHASE,
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Return implementation proposal"), "comment_required": True},
     )
     def return_implementation(self) -> None:
@@ -188,7 +189,7 @@ class Application(FSMModelMixin, models.Model):
         source=State.IMPLEMENTATION_PROPOSED,
         target=State.IMPLEMENTATION_PHASE,
         conditions=[guards.all_caps_hold],
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Approve implementation")},
     )
     def approve_implementation(self) -> None:
@@ -198,7 +199,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.IMPLEMENTATION_PROPOSED,
         target=State.CLOSED,
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Decline implementation"), "comment_required": True},
     )
     def decline_implementation(self) -> None:
@@ -208,7 +209,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.IMPLEMENTATION_PHASE,
         target=State.COMPLETED,
-        permission=rules.is_officer,
+        permission=access.is_officer_for,
         custom={"label": _("Complete")},
     )
     def complete(self) -> None:

@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,25 +13,6 @@ from ..arithmetic import Figures
 from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from ..summary import Capped
 from ..violations import Rule, Unit, Violation
-
-
-def visible_applications(user: Any) -> QuerySet[Any]:
-    """The applications ``user`` may read. Looked up by name, as the budget models' foreign keys
-    are: the budget engine does not import the workflow."""
-    return apps.get_model("applications", "Application").objects.visible_to(user)
-
-
-class VisibleApplicationField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """Another cluster's application does not exist, exactly as an unknown id does not."""
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return visible_applications(self.context["request"].user)
-
-
-class VisibleProjectField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    def get_queryset(self) -> QuerySet[RDProject]:
-        user = self.context["request"].user
-        return RDProject.objects.filter(application__in=visible_applications(user))
 
 
 class ViolationSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -83,34 +62,6 @@ class BudgetLineSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "justification",
             "updated_at",
         ]
-
-
-class BudgetLineChange(StrictInput):
-    """The fields of a line that a change may set; rules across lines are the service's."""
-
-    output = BudgetLineSerializer
-
-    phase = serializers.ChoiceField(choices=Phase.choices)
-    rd_project = VisibleProjectField(
-        queryset=RDProject.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Implementation phase only: the R&D project of the line.",
-    )
-    grantee = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    year = serializers.IntegerField(min_value=1900, max_value=2999)
-    position = serializers.PrimaryKeyRelatedField(queryset=BudgetPosition.objects.all())
-    eligible_amount = money(min_value=0)
-    justification = serializers.CharField(max_length=500, allow_blank=True, required=False)
-
-
-class BudgetLineInput(BudgetLineChange):
-    """A new line, or a new amount for the line with the same key (phase, R&D project, grantee,
-    year, position)."""
-
-    application = VisibleApplicationField(
-        queryset=apps.get_model("applications", "Application").objects.all()
-    )
 
 
 class ProjectPartnerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

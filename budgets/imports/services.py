@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 
 from kernel.collector import collector_paused
 from kernel.money import format_eur
-from programmes import access
 from programmes.models import Organisation
 
+from .. import access
 from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
 from ..services import NOT_YOURS, LineInput, budget_lines_write
 from ..violations import BudgetRuleError, Violation
@@ -88,7 +88,7 @@ class Parsed:
 
 
 def _ensure_may_write(application: Any, by: Any) -> None:
-    if not access.can_write_cluster(by, application.cluster_id):
+    if not access.can_write_budget(by, application):
         raise PermissionDenied(_(NOT_YOURS))
 
 

@@ -24,7 +24,6 @@ from kernel import clock
 
 from ..exports import LineFilter, iter_budget_line_rows
 from ..models import BudgetLine
-from ..selectors import budget_lines_visible_to
 from .built import display_name
 from .cells import (
     BOLD,
@@ -242,7 +241,7 @@ def export_budget_lines(
     stream: BinaryIO | str,
     *,
     by: Any,
-    lines: QuerySet[BudgetLine] | None = None,
+    lines: QuerySet[BudgetLine],
     programme: Any = None,
     round: Any = None,
     cluster: Any = None,
@@ -250,10 +249,8 @@ def export_budget_lines(
     max_rows: int = EXCEL_MAX_ROWS,
     on_progress: Callable[[int], None] | None = None,
 ) -> FlatExportResult:
-    """Stream every budget line ``by`` may read (``budget_lines_visible_to``), or of ``lines``
-    when given (an operator passes all lines), within the filters, into ``stream``."""
-    if lines is None:
-        lines = budget_lines_visible_to(by)
+    """Stream ``lines`` (what ``by`` may read: ``applications.access.budget_lines_visible_to``;
+    an operator passes all lines) within the filters into ``stream``."""
     filters = LineFilter(
         programme_id=programme.pk if programme is not None else None,
         round_id=round.pk if round is not None else None,

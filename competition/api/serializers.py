@@ -10,13 +10,13 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from applications.api.serializers import VisibleApplicationField
 from applications.models import Application
 from applications.states import State
-from budgets.api.serializers import VisibleApplicationField
 from kernel.api.fields import StrictInput
-from programmes import access
 from programmes.models import Cluster
 
+from .. import access
 from ..models import (
     ConflictOfInterest,
     Recommendation,
@@ -152,9 +152,7 @@ class DeclarableReviewerField(serializers.PrimaryKeyRelatedField):  # type: igno
     that does not exist (no way to probe which users exist)."""
 
     def get_queryset(self) -> QuerySet[Any]:
-        user = self.context["request"].user
-        users = get_user_model()._default_manager.all()
-        return users if access.is_officer(user) else users.filter(pk=user.pk)
+        return access.declarable_users(self.context["request"].user)
 
 
 class ConflictOfInterestInput(StrictInput):

@@ -24,12 +24,10 @@ from rest_framework.views import APIView
 from kernel.api.permissions import JuryWrites, OfficerWrites, ReadsAll
 from programmes.models import Round
 
+from ..access import assignments_visible_to, conflicts_visible_to, reviews_visible_to
 from ..models import ConflictOfInterest, Review, ReviewCriterion, ReviewerAssignment
 from ..selectors import (
-    assignments_visible_to,
-    conflicts_visible_to,
     review_criteria,
-    reviews_visible_to,
     round_ranking,
 )
 from ..services import (

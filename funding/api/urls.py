@@ -21,7 +21,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("programmes.api.urls")),
     path("", include("applications.api.urls")),
-    path("", include("budgets.api.urls")),
     path("", include("competition.api.urls")),
     path("", include("reports.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-import budgets.api.views
+from applications.api import budget_line_views
 from applications.models import Application
 from applications.services import ALREADY_APPLIED, NOT_EDITABLE
 from applications.states import State
@@ -185,7 +185,7 @@ def test_unique_key_written_meanwhile_is_a_409(world, api_as, monkeypatch):
     def written_meanwhile(**kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(budgets.api.views, "budget_line_save", written_meanwhile)
+    monkeypatch.setattr(budget_line_views, "budget_line_save", written_meanwhile)
 
     error = call(
         api_as("manager_a"),
@@ -209,7 +209,7 @@ def test_unexpected_error_is_a_logged_json_500(world, api_as, monkeypatch, caplo
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(budgets.api.views, "budget_lines_visible_to", broken)
+    monkeypatch.setattr(budget_line_views, "budget_lines_visible_to", broken)
     client = api_as("officer")
     client.raise_request_exception = False
 

@@ -174,6 +174,33 @@ def test_transition_refused_when_application_changed_meanwhile(
     assert application.transitions.filter(transition="reject").count() == 0
 
 
+def test_transition_refused_when_the_state_the_user_saw_is_not_the_current_one(
+    application_a, advance, officer
+):
+    """Pages, API and admin pass the state the user saw; a fresh copy does not hide a change."""
+    application = advance(application_a, State.SUBMITTED)
+    fresh = Application.objects.get(pk=application.pk)
+
+    with pytest.raises(ApplicationChangedMeanwhile) as refused:
+        application_transition(
+            application=fresh, name="start_review", by=officer, expected_state=State.DRAFT
+        )
+
+    assert refused.value.code == "changed_meanwhile"
+    assert stored_state(application) == State.SUBMITTED
+    assert not application.transitions.filter(transition="start_review").exists()
+
+
+def test_transition_fires_when_the_state_the_user_saw_is_current(application_a, advance, officer):
+    application = advance(application_a, State.SUBMITTED)
+
+    done = application_transition(
+        application=application, name="start_review", by=officer, expected_state=State.SUBMITTED
+    )
+
+    assert done.state == State.IN_REVIEW
+
+
 def test_transition_unknown_name_refused(application_a, manager_a):
     with pytest.raises(TransitionRefused) as refused:
         application_transition(application=application_a, name="approve_everything", by=manager_a)

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import User
 
-from applications.models import Application
-from applications.rules import can_edit_application
+from applications.access import applications_visible_to
+from applications.access import can_edit_outline as can_edit_application
 from applications.states import State
 from programmes.access import Role
 
@@ -55,7 +55,7 @@ def test_visible_to(user_name, sees, application_a, application_b, request):
     user = request.getfixturevalue(user_name)
     by_letter = {"a": application_a.pk, "b": application_b.pk}
 
-    visible = set(Application.objects.visible_to(user).values_list("pk", flat=True))
+    visible = set(applications_visible_to(user).values_list("pk", flat=True))
 
     assert visible == {by_letter[letter] for letter in sees}
 

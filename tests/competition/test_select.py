@@ -4,6 +4,7 @@ justification; a rejection's reason is in the history the cluster management rea
 import pytest
 from django.utils import translation
 
+from applications.access import applications_visible_to
 from applications.guards import TOO_FEW_REVIEWS
 from applications.models import Application, ApplicationTransition
 from applications.selectors import COMMENT_REQUIRED, application_history, transition_option
@@ -127,7 +128,7 @@ def test_reject_reason_is_in_the_history_the_cluster_management_reads(
     review_submitted(in_review_a, reviewer, officer=officer, recommendation="do_not_fund")
     fire(in_review_a, "reject", officer, REASON_TO_REJECT)
 
-    visible = Application.objects.visible_to(manager_a).get(pk=in_review_a.pk)
+    visible = applications_visible_to(manager_a).get(pk=in_review_a.pk)
     history = list(application_history(visible))
 
     assert history[-1].transition == "reject"

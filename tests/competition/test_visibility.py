@@ -7,19 +7,17 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
+from applications.access import (
+    applications_visible_to,
+    budget_lines_visible_to,
+    can_read_application,
+)
 from applications.models import Application
-from applications.rules import can_read_application
 from applications.states import State
 from budgets.models import BudgetLine, Phase
-from budgets.selectors import budget_lines_visible_to
 from budgets.services import budget_line_save
-from competition.selectors import (
-    RANKING_NOT_PERMITTED,
-    assignments_visible_to,
-    conflicts_visible_to,
-    reviews_visible_to,
-    round_ranking,
-)
+from competition.access import assignments_visible_to, conflicts_visible_to, reviews_visible_to
+from competition.selectors import RANKING_NOT_PERMITTED, round_ranking
 from competition.services import conflict_declare, reviewer_assign
 from programmes.access import Role
 
@@ -31,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def visible_ids(user) -> set[int]:
-    return set(Application.objects.visible_to(user).values_list("pk", flat=True))
+    return set(applications_visible_to(user).values_list("pk", flat=True))
 
 
 @pytest.fixture
@@ -93,7 +91,7 @@ def test_reviewer_who_also_manages_a_cluster_sees_both_once(
     both.groups.add(Group.objects.get(name=Role.REVIEWER))
     reviewer_assign(application=in_review_a, reviewer=both, by=officer)
 
-    rows = list(Application.objects.visible_to(both).values_list("pk", flat=True))
+    rows = list(applications_visible_to(both).values_list("pk", flat=True))
 
     assert sorted(rows) == sorted([in_review_a.pk, in_review_b.pk])
 
@@ -183,7 +181,7 @@ def test_history_shown_to_cluster_management_names_no_reviewer(
     two_reviews, manager_a, officer, in_review_a, reviewer, reviewer_2
 ):
     fire(in_review_a, "reject", officer, REASON_TO_REJECT)
-    application = Application.objects.visible_to(manager_a).get(pk=in_review_a.pk)
+    application = applications_visible_to(manager_a).get(pk=in_review_a.pk)
 
     actors = {row.by for row in application.transitions.all()}
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from applications.access import budget_lines_visible_to
 from applications.states import State
 from budgets.models import BudgetLine, Phase
 from budgets.services import budget_lines_write
@@ -27,7 +28,7 @@ HEADINGS = [column.key for column in FLAT_COLUMNS]
 
 def export(by, **options):
     buffer = BytesIO()
-    result = export_budget_lines(buffer, by=by, **options)
+    result = export_budget_lines(buffer, by=by, lines=budget_lines_visible_to(by), **options)
     return result, reopen(buffer.getvalue())
 
 

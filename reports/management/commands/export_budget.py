@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from applications.access import budget_lines_visible_to
 from applications.models import Application
 from budgets.models import BudgetLine
 from budgets.workbooks import (
@@ -161,7 +162,7 @@ class Command(BaseCommand):
             result = export_budget_lines(
                 stream,
                 by=user,
-                lines=BudgetLine.objects.all() if user is None else None,
+                lines=BudgetLine.objects.all() if user is None else budget_lines_visible_to(user),
                 on_progress=progress,
                 **filters,
             )

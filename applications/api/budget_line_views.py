@@ -1,24 +1,29 @@
-"""Budget lines: every write goes through ``budgets.services``, which locks the application and
-re-checks every rule; a refused write answers 400 with each broken rule and its numbers."""
+"""Budget lines and their flat export. Every write goes through ``budgets.services``, which
+locks the application and re-checks every rule; a refused write answers 400 with each broken rule
+and its numbers."""
 
+from io import BytesIO
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from ..models import BudgetLine, BudgetPosition
-from ..selectors import budget_lines_visible_to
-from ..services import budget_line_delete, budget_line_save, budget_line_update
-from .filters import BudgetLineFilter, BudgetPositionFilter
-from .serializers import (
-    BudgetLineChange,
-    BudgetLineInput,
-    BudgetLineSerializer,
-    BudgetPositionSerializer,
-)
+from budgets.api.filters import BudgetLineFilter, BudgetPositionFilter
+from budgets.api.serializers import BudgetLineSerializer, BudgetPositionSerializer
+from budgets.models import BudgetLine, BudgetPosition
+from budgets.services import budget_line_delete, budget_line_save, budget_line_update
+from budgets.workbooks import export_budget_lines, export_budget_lines_filename
+from kernel.api.files import XLSX_RESPONSE
+from kernel.downloads import xlsx_response
+from programmes.models import Cluster, Programme, Round
+
+from ..access import budget_lines_visible_to
+from .serializers import BudgetLineChange, BudgetLineInput
 
 
 class BudgetPositionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -87,3 +92,40 @@ class BudgetLineViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         budget_line_delete(line=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BudgetLineExportFilter(serializers.Serializer):  # type: ignore[type-arg]
+    """Shape only: which lines to export. Visibility narrows them further."""
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all(), required=False)
+    round = serializers.PrimaryKeyRelatedField(
+        queryset=Round.objects.select_related("programme"), required=False
+    )
+    cluster = serializers.PrimaryKeyRelatedField(queryset=Cluster.objects.all(), required=False)
+    state = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, default=list
+    )
+
+
+class BudgetLineExportView(APIView):
+    @extend_schema(
+        parameters=[BudgetLineExportFilter],
+        responses=XLSX_RESPONSE,
+        summary="Every budget line you may read, one row each, keys spelled out (.xlsx)",
+    )
+    def get(self, request: Request) -> HttpResponse:
+        given = BudgetLineExportFilter(
+            data={**request.query_params.dict(), "state": request.query_params.getlist("state")}
+        )
+        given.is_valid(raise_exception=True)
+        filters = {
+            "programme": given.validated_data.get("programme"),
+            "round": given.validated_data.get("round"),
+            "cluster": given.validated_data.get("cluster"),
+            "states": given.validated_data["state"],
+        }
+        stream = BytesIO()
+        export_budget_lines(
+            stream, by=request.user, lines=budget_lines_visible_to(request.user), **filters
+        )
+        return xlsx_response(stream.getvalue(), export_budget_lines_filename(**filters))

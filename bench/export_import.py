@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -51,7 +51,7 @@ def _database_argument() -> str:
     """``--database`` must be known before Django (and so any model) is imported."""
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--database", default=DEFAULT_DATABASE)
-    return early.parse_known_args()[0].database
+    return str(early.parse_known_args()[0].database)
 
 
 os.environ["DATABASE_URL"] = _database_argument()
@@ -277,8 +277,14 @@ def generate(lines: int, applications: int, import_lines: int) -> None:
     )
 
 
-def _application_lines(application, management, projects, partners, positions, count):  # type: ignore[no-untyped-def]
-
+def _application_lines(
+    application: Any,
+    management: Any,
+    projects: Sequence[Any],
+    partners: Sequence[Any],
+    positions: Mapping[str, Any],
+    count: int,
+) -> Iterator[BudgetLine]:
     made = 0
     for year in (2027, 2028):
         for code in CONCEPT_CODES:
@@ -351,7 +357,7 @@ def measure_raw_write(use_tracemalloc: bool) -> dict[str, Any]:
     target = Path(tempfile.gettempdir()) / "funding-bench-raw.xlsx"
     with measured(result, use_tracemalloc=use_tracemalloc):
         workbook = Workbook(write_only=True)
-        sheet = None
+        sheet: Any = None  # the first row opens the first sheet
         written = EXCEL_MAX_ROWS
         for values in rows:
             if written >= EXCEL_MAX_ROWS:
@@ -378,7 +384,7 @@ def _import_rows(application: Any) -> list[tuple[Any, ...]]:
     """The import file's lines in the flat layout, for every partner of the application."""
 
     positions = list(BudgetPosition.objects.filter(basis="AZA").order_by("code"))
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     terms = GranteeTerms.objects.filter(
         application=application, has_projektpauschale=True
     ).select_related("organisation")
@@ -404,6 +410,7 @@ def _import_rows(application: Any) -> list[tuple[Any, ...]]:
 def measure_import(count: int, use_tracemalloc: bool) -> dict[str, Any]:
 
     application = Application.objects.with_programme().order_by("-pk").first()
+    assert application is not None, "run the bench's setup first"
     officer = User.objects.get(username="bench-officer")
     rows = _import_rows(application)[:count]
     assert len(rows) == count, f"only {len(rows)} lines fit the import application"
@@ -543,7 +550,8 @@ def in_subprocess(args: argparse.Namespace, what: str) -> dict[str, Any]:
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise SystemExit(f"{what} failed:\n{completed.stdout}\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def prepare(args: argparse.Namespace, say: Callable[[str], None]) -> None:

@@ -350,7 +350,7 @@ def review_save_draft(
     review.updated_at = clock.now()
     review.full_clean()
     review.save()
-    stored = {score.criterion_id: score for score in review.scores.all()}
+    stored = {score.criterion_id: score for score in ReviewScore.objects.filter(review=review)}
     for item in scores:
         row = stored.get(item.criterion.pk) or ReviewScore(review=review, criterion=item.criterion)
         row.score = item.score
@@ -366,7 +366,7 @@ def review_submit(*, review: Review, by: Any) -> Review:
     criterion of the round scored within its scale and a recommendation given. From then on
     the review cannot change."""
     application, _current = _lock_own_assignment(review.assignment, by)
-    locked = Review.objects.select_for_update().get(pk=review.pk)
+    locked: Review = Review.objects.select_for_update().get(pk=review.pk)
     if locked.is_submitted:
         raise ValidationError(_(REVIEW_SUBMITTED), code="review_submitted")
     criteria = list(ReviewCriterion.objects.filter(round_id=application.round_id))

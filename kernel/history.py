@@ -40,6 +40,8 @@ def record_history(
     columns = ", ".join(quote(column) for column in tracked)
     user_id = by.pk if by is not None and by.is_authenticated else None
     date = connection.ops.adapt_datetimefield_value(at)
+    pk_column = model._meta.pk.column
+    assert pk_column is not None  # a concrete primary key has a column
     with connection.cursor() as cursor:
         for start in range(0, len(pks), HISTORY_BATCH):
             batch = list(pks[start : start + HISTORY_BATCH])
@@ -49,6 +51,6 @@ def record_history(
                 f"({columns}, {quote('history_date')}, {quote('history_type')}, "
                 f"{quote('history_user_id')}, {quote('history_change_reason')}) "
                 f"SELECT {columns}, %s, %s, %s, NULL FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                f"WHERE {quote(pk_column)} IN ({marks})",
                 [date, history_type, user_id, *batch],
             )

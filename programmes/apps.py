@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,6 @@ class ProgrammesConfig(AppConfig):
 
         post_migrate.connect(
             sync_role_permissions,
-            sender=self.apps.get_app_config("competition"),
+            sender=apps.get_app_config("competition"),
             dispatch_uid="sync_role_permissions",
         )

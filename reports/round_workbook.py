@@ -51,10 +51,10 @@ from budgets.workbooks.cells import (
 )
 from budgets.workbooks.filenames import round_filename
 from budgets.workbooks.layout import state_labels
+from competition.access import can_read_ranking
 from competition.models import Recommendation
 from competition.selectors import RoundRanking, build_round_ranking
 from kernel import clock
-from programmes import access
 
 
 @dataclass(frozen=True)
@@ -473,7 +473,7 @@ def round_workbook(round_: Any, *, by: Any, sheets: Sequence[SheetWriter] = ()) 
         transitions=transitions,
         provenance=provenance_of(by, budget_changed_at(members)),
         # The ranking shows every cluster's scores: only for those who read all (and operators).
-        ranking=build_round_ranking(round_) if by is None or access.can_read_all(by) else None,
+        ranking=build_round_ranking(round_) if by is None or can_read_ranking(by) else None,
     )
     return build_round_workbook(data, sheets)
 

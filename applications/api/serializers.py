@@ -106,7 +106,6 @@ class RefusalSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class TransitionOptionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField()
-    label = serializers.CharField()
     target = serializers.ChoiceField(choices=State.choices)
     comment_required = serializers.BooleanField()
     allowed = serializers.BooleanField(help_text="Whether you may fire it now.")
@@ -114,6 +113,11 @@ class TransitionOptionSerializer(serializers.Serializer):  # type: ignore[type-a
         help_text="Empty when allowed; else wrong_state, not_permitted or the guard's rule."
     )
     refusals = RefusalSerializer(many=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        # ``label`` is an attribute of every Field, so this one is added by name.
+        fields = super().get_fields()
+        return {"name": fields.pop("name"), "label": serializers.CharField(), **fields}
 
 
 class TransitionInput(StrictInput):

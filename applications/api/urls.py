@@ -1,6 +1,8 @@
 """Applications and everything under ``applications/<id>/``, and a round's overview (which reads
 the applications, so it lives here rather than with the rounds)."""
 
+from typing import Any
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
@@ -26,7 +28,7 @@ router.register("applications", ApplicationViewSet, basename="application")
 router.register("budget-positions", BudgetPositionViewSet, basename="budget-position")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 
-LIST = {"get": "list", "post": "create"}
+LIST: dict[str, Any] = {"get": "list", "post": "create"}
 A = "applications/<int:application_pk>/"
 P = A + "projects/<int:project_pk>/"
 

@@ -1,7 +1,7 @@
 """Budget objects and the budget summary as JSON; money as strings with two decimals."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -178,7 +178,7 @@ class YearCappedSerializer(CappedSerializer):
 
 def _by_year(by_year: Any) -> list[dict[str, Any]]:
     rows = [YearFigures(year, figures) for year, figures in sorted(by_year.items())]
-    return YearFiguresSerializer(rows, many=True).data  # type: ignore[no-any-return]
+    return cast(list[dict[str, Any]], YearFiguresSerializer(rows, many=True).data)
 
 
 class OrganisationBriefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -244,7 +244,7 @@ class PhaseSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     @extend_schema_field(YearCappedSerializer(many=True))
     def get_by_year(self, phase: Any) -> list[dict[str, Any]]:
         rows = [YearCapped(year, capped) for year, capped in sorted(phase.by_year.items())]
-        return YearCappedSerializer(rows, many=True).data  # type: ignore[no-any-return]
+        return cast(list[dict[str, Any]], YearCappedSerializer(rows, many=True).data)
 
 
 class CapsSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -294,11 +294,11 @@ class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
         help_text="Stable and machine-readable, e.g. 'concept_annual_cap'."
     )
     detail = serializers.CharField(help_text="In the request's language (Accept-Language).")
-    errors = ErrorItemSerializer(many=True, required=False)
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
-        # ``fields`` is a property of Serializer, so this one is added by name.
+        # ``errors`` and ``fields`` are properties of Serializer, so these are added by name.
         fields = super().get_fields()
+        fields["errors"] = ErrorItemSerializer(many=True, required=False)
         fields["fields"] = serializers.DictField(
             required=False, help_text="Invalid input: field name -> its messages."
         )

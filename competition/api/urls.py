@@ -1,6 +1,8 @@
 """The competition: review criteria, reviewer assignments, conflicts of interest, reviews and a
 round's ranking."""
 
+from typing import Any
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
@@ -19,7 +21,7 @@ router.register("review-assignments", ReviewerAssignmentViewSet, basename="revie
 router.register("conflicts-of-interest", ConflictOfInterestViewSet, basename="conflict-of-interest")
 router.register("reviews", ReviewViewSet, basename="review")
 
-LIST = {"get": "list", "post": "create"}
+LIST: dict[str, Any] = {"get": "list", "post": "create"}
 C = "rounds/<int:round_pk>/review-criteria/"
 
 urlpatterns = [

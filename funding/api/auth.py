@@ -36,6 +36,9 @@ class FailedLoginThrottle(SimpleRateThrottle):
     """Counts failed logins only (``record_failure``), per client address."""
 
     scope = "login_failures"
+    # Set by SimpleRateThrottle.__init__ from the scope's rate.
+    num_requests: int
+    duration: int
 
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

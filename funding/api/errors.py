@@ -110,7 +110,7 @@ def _api_exception(exc: exceptions.APIException, response: Response) -> Response
     return response
 
 
-def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: the services' errors to 4xx, anything else to a logged 500."""
     response: Response | None
     if isinstance(exc, BudgetRuleError):

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
@@ -14,7 +15,7 @@ class NotFoundView(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    def dispatch_any(self, request: Request, *args: Any, **kwargs: Any) -> None:
+    def dispatch_any(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         raise NotFound()
 
     get = post = put = patch = delete = head = options = dispatch_any

@@ -107,4 +107,4 @@ class ClusterInput(StrictInput, serializers.ModelSerializer):  # type: ignore[ty
         model = Cluster
         fields = ["name", "sector", "location", "management_organisation"]
         validators: list[object] = []
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, list[object]]] = {"name": {"validators": []}}

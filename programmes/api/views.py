@@ -9,6 +9,7 @@ then save, in one transaction.
 from typing import Any
 
 from django.db import models, transaction
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.request import Request
@@ -68,7 +69,7 @@ class ReferenceDataViewSet(
 ):
     permission_classes = (OfficerWrites,)
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = [*viewsets.GenericViewSet.filter_backends, filters.SearchFilter]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter, filters.SearchFilter]
     lookup_value_converter = "int"
     input_class: type[Serializer]  # type: ignore[type-arg]
 

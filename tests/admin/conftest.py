@@ -64,7 +64,7 @@ def _put(data: dict[str, Any], form: Any) -> None:
 def form_data(response: HttpResponse) -> dict[str, Any]:
     """What a browser would post back unchanged from an admin add or change page: the form's
     fields and every inline formset with its management form."""
-    context = response.context  # type: ignore[attr-defined]
+    context = response.context
     data: dict[str, Any] = {}
     _put(data, context["adminform"].form)
     for inline in context["inline_admin_formsets"]:
@@ -77,7 +77,7 @@ def form_data(response: HttpResponse) -> dict[str, Any]:
 
 def inline_prefix(response: HttpResponse, model: type) -> str:
     """The form prefix of the inline of ``model`` on an admin page."""
-    for inline in response.context["inline_admin_formsets"]:  # type: ignore[attr-defined]
+    for inline in response.context["inline_admin_formsets"]:
         if inline.formset.model is model:
             return str(inline.formset.prefix)
     raise AssertionError(f"no inline of {model.__name__}")

@@ -219,7 +219,7 @@ def bring_to(application: Application, state: State, *, officer: Any, manager: A
 
 def berlin(*args: int) -> datetime:
     """A moment in local (German) time."""
-    return datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
+    return datetime(*args, tzinfo=BERLIN)
 
 
 @pytest.fixture

@@ -507,7 +507,7 @@ def check_summary_against_model(world: World, stored: Stored) -> None:
             for unit, values in figures.items()
             if all(unit[index[name]] == value for name, value in where.items())
         ]
-        return tuple(sum(values[i] for values in chosen) for i in range(3))  # type: ignore[return-value]
+        return tuple(sum(values[i] for values in chosen) for i in range(3))
 
     def of(summary_figures: Any) -> tuple[int, int, int]:
         return (

@@ -133,7 +133,7 @@ def test_key_words_read_as_in_the_programme(english, german):
 def catalogue_ids() -> set[str]:
     with (LOCALE / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    return {key if isinstance(key, str) else key[0] for key in catalogue._catalog}  # type: ignore[attr-defined]
+    return {key if isinstance(key, str) else key[0] for key in catalogue._catalog}
 
 
 def python_messages() -> dict[str, str]:

@@ -2,10 +2,11 @@
 read (403 on anything that changes), another cluster's pages are absent (404), and anonymous
 visitors are sent to the login page."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, resolve, reverse
 
 from applications.models import Application
 from applications.states import State
@@ -175,3 +176,38 @@ def test_forms_are_csrf_protected(manager_a, application_a):
     assert response.status_code == 403
     application_a.refresh_from_db()
     assert application_a.title != "Forged"
+
+
+# Portal routes whose access rows live in another test module (the persona they need is set up
+# there): the route name must appear in that module.
+ACCESS_TESTED_IN = {
+    "applications:create": "tests/web/test_home.py",
+    "applications:list": "tests/web/test_queue.py",
+    "competition:reviews": "tests/web/test_reviews.py",
+    "competition:review": "tests/web/test_reviews.py",
+    "budgets:lines-export": "tests/web/test_files.py",
+}
+PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports")
+
+
+def portal_routes() -> set[str]:
+    resolver = get_resolver()
+    return {
+        f"{namespace}:{name}"
+        for namespace in PORTAL_NAMESPACES
+        for name in resolver.namespace_dict[namespace][1].reverse_dict
+        if isinstance(name, str)
+    }
+
+
+def test_matrix_has_rows_for_every_portal_route(concept_app, open_round):
+    """A new page fails here until its access is tested for every persona."""
+    urls = [*read_pages(concept_app), *write_pages(concept_app), *posts(concept_app)]
+    covered = {resolve(url).view_name for url in urls}
+    covered |= {"reports:rounds", "reports:round", "reports:round-workbook"}  # the round test
+    root = Path(__file__).resolve().parents[2]
+    for name, module in ACCESS_TESTED_IN.items():
+        assert f'"{name}"' in (root / module).read_text(), f"{name} is not tested in {module}"
+    routes = portal_routes()
+    assert {"budgets:overview", "competition:review", "reports:round"} <= routes
+    assert routes - covered - ACCESS_TESTED_IN.keys() == set()

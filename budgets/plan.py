@@ -10,6 +10,7 @@ function, so what they show is what the write would do, and nothing is written t
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -210,17 +211,21 @@ def _proposed_lines(
     for item in writes:
         key = line_key(item)
         stored = lines.get(key)
-        lines[key] = BudgetLine(
-            pk=stored.pk if stored is not None else None,
-            application_id=current.application_id,
-            phase=item.phase,
-            rd_project=item.rd_project,
-            grantee=item.grantee,
-            year=item.year,
-            position=item.position,
-            eligible_amount=item.eligible_amount,
-            justification=item.justification,
-        )
+        if stored is None:
+            lines[key] = BudgetLine(
+                application_id=current.application_id,
+                phase=item.phase,
+                rd_project=item.rd_project,
+                grantee=item.grantee,
+                year=item.year,
+                position=item.position,
+                eligible_amount=item.eligible_amount,
+                justification=item.justification,
+            )
+        else:  # the stored line with the write's values; the stored one stays as it is
+            lines[key] = copy(stored)
+            lines[key].eligible_amount = item.eligible_amount
+            lines[key].justification = item.justification
     return sorted(lines.values(), key=lambda line: line_order(line, projects_by_pk))
 
 

@@ -1,7 +1,7 @@
 """Reads of budgets. The summary is fetched in a fixed number of queries, however many lines."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -15,14 +15,44 @@ from .summary import BudgetSummary, Caps, Periods, plan_gaps
 from .violations import Violation
 
 
-def budget_plans(applications: Sequence[Any]) -> dict[int, Plan]:
-    """The budget plans of many applications in seven queries, however many lines. Pass
-    applications with ``round__programme`` and ``cluster__management_organisation`` loaded."""
-    ids = [application.pk for application in applications]
+def _projects(ids: Sequence[int]) -> list[RDProject]:
+    """The applications' R&D projects, each with its partners (the lead first, then by name)."""
+    partners = ProjectPartner.objects.select_related("organisation").order_by(
+        "-is_lead", "organisation__name"
+    )
+    return list(
+        RDProject.objects.filter(application_id__in=ids).prefetch_related(
+            Prefetch("partners", queryset=partners)
+        )
+    )
+
+
+def _lines(ids: Sequence[int], projects: Mapping[int, RDProject]) -> list[BudgetLine]:
+    """The applications' lines with grantee, position and project, in the order of
+    ``BudgetLine.Meta.ordering`` (``budgets.plan.line_order``)."""
     lines = list(BudgetLine.objects.filter(application_id__in=ids).order_by())
     # A few positions and grantees serve thousands of lines: load each once, not once per line.
     positions = BudgetPosition.objects.in_bulk({line.position_id for line in lines})
     grantees = Organisation.objects.in_bulk({line.grantee_id for line in lines})
+    for line in lines:
+        line.position = positions[line.position_id]
+        line.grantee = grantees[line.grantee_id]
+        if line.rd_project_id is not None:
+            line.rd_project = projects[line.rd_project_id]
+    return sorted(lines, key=lambda line: line_order(line, projects))
+
+
+def budget_plans(applications: Sequence[Any]) -> dict[int, Plan]:
+    """The budget plans of many applications in seven queries, however many lines. Pass
+    applications with ``round__programme`` and ``cluster__management_organisation`` loaded."""
+    ids = [application.pk for application in applications]
+    projects = _projects(ids)
+    projects_by_application: dict[int, list[RDProject]] = defaultdict(list)
+    for project in projects:
+        projects_by_application[project.application_id].append(project)
+    lines_by_application: dict[int, list[BudgetLine]] = defaultdict(list)
+    for line in _lines(ids, {project.pk: project for project in projects}):
+        lines_by_application[line.application_id].append(line)
     terms_by_application: dict[int, dict[int, GranteeTerms]] = defaultdict(dict)
     for terms in (
         GranteeTerms.objects.filter(application_id__in=ids)
@@ -30,25 +60,6 @@ def budget_plans(applications: Sequence[Any]) -> dict[int, Plan]:
         .order_by("pk")
     ):
         terms_by_application[terms.application_id][terms.organisation_id] = terms
-    partners = ProjectPartner.objects.select_related("organisation").order_by(
-        "-is_lead", "organisation__name"
-    )
-    projects = list(
-        RDProject.objects.filter(application_id__in=ids).prefetch_related(
-            Prefetch("partners", queryset=partners)
-        )
-    )
-    projects_by_pk = {project.pk: project for project in projects}
-    lines_by_application: dict[int, list[BudgetLine]] = defaultdict(list)
-    for line in lines:
-        line.position = positions[line.position_id]
-        line.grantee = grantees[line.grantee_id]
-        if line.rd_project_id is not None:
-            line.rd_project = projects_by_pk[line.rd_project_id]
-        lines_by_application[line.application_id].append(line)
-    projects_by_application: dict[int, list[RDProject]] = defaultdict(list)
-    for project in projects:
-        projects_by_application[project.application_id].append(project)
     defaults: dict[int, dict[tuple[str, str], FundingRateDefault]] = defaultdict(dict)
     programme_ids = {application.round.programme_id for application in applications}
     for default in FundingRateDefault.objects.filter(programme_id__in=programme_ids):
@@ -59,10 +70,7 @@ def budget_plans(applications: Sequence[Any]) -> dict[int, Plan]:
             periods=Periods.of(application),
             management_organisation=application.cluster.management_organisation,
             caps=Caps.of(application.round.programme),
-            lines=sorted(
-                lines_by_application[application.pk],
-                key=lambda line: line_order(line, projects_by_pk),
-            ),
+            lines=lines_by_application[application.pk],
             terms=terms_by_application[application.pk],
             projects=projects_by_application[application.pk],
             partners={

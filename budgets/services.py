@@ -10,7 +10,7 @@ written nothing: two concurrent writes can never together break a cap.
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -197,64 +197,29 @@ def _doomed(locked: Any, plan: Plan, deletes: Sequence[BudgetLine]) -> list[Budg
     return doomed
 
 
-def _validated_input(application: Any, item: LineInput) -> LineInput:
-    _validated_line(
-        application,
-        BudgetLine(
-            application_id=application.pk,
-            phase=item.phase,
-            rd_project=item.rd_project,
-            grantee=item.grantee,
-            year=item.year,
-            position=item.position,
-            eligible_amount=item.eligible_amount,
-            justification=item.justification,
-        ),
-    )
-    return item
-
-
 @dataclass(frozen=True)
 class _LineWrites:
-    """What a batch of line writes does to the stored lines."""
+    """The lines a checked batch writes: the proposed plan's lines for the written keys."""
 
     created: Sequence[BudgetLine]
     changed: Sequence[BudgetLine]
     saved: Sequence[BudgetLine]  # one per write, in order
 
 
-def _line_writes(
-    locked: Any, stored: Iterable[BudgetLine], writes: Sequence[LineInput], now: datetime
-) -> _LineWrites:
-    """New lines for new keys, the stored line with the key otherwise; a line whose amount and
+def _line_writes(current: Plan, proposed: Plan, writes: Sequence[LineInput]) -> _LineWrites:
+    """New lines for new keys, the stored line's replacement otherwise; a line whose amount and
     justification stay as they are is not changed."""
-    by_key = {line_key(line): line for line in stored}
-    created: dict[tuple[Any, ...], BudgetLine] = {}
-    changed: dict[tuple[Any, ...], BudgetLine] = {}
-    saved = []
-    for item in writes:
-        key = line_key(item)
-        line = by_key.get(key) or created.get(key)
-        if line is None:
-            line = BudgetLine(
-                application_id=locked.pk,
-                phase=item.phase,
-                rd_project=item.rd_project,
-                grantee=item.grantee,
-                year=item.year,
-                position=item.position,
-            )
-            created[key] = line
-        elif (line.eligible_amount, line.justification) != (
-            item.eligible_amount,
-            item.justification,
-        ) and key not in created:
-            changed[key] = line
-        line.eligible_amount = item.eligible_amount
-        line.justification = item.justification
-        line.updated_at = now
-        saved.append(line)
-    return _LineWrites(list(created.values()), list(changed.values()), saved)
+    stored = {line.pk: line for line in current.lines}
+    written = {line_key(item) for item in writes}
+    by_key = {line_key(line): line for line in proposed.lines if line_key(line) in written}
+    created, changed = [], []
+    for line in by_key.values():
+        old = stored.get(line.pk)
+        if old is None:
+            created.append(line)
+        elif (old.eligible_amount, old.justification) != (line.eligible_amount, line.justification):
+            changed.append(line)
+    return _LineWrites(created, changed, [by_key[line_key(item)] for item in writes])
 
 
 def budget_lines_write(
@@ -267,24 +232,26 @@ def budget_lines_write(
     """Create or change lines by their key and delete others, all or nothing.
 
     Built for whole budgets (the grid, imports): the plan is read once, the result is checked
-    before anything is written, terms are created once per new grantee, and new and changed
-    lines are written in bulk with their history; lines whose amount and justification stay the
-    same are not written at all."""
+    before anything is written and what was checked is what is written, terms are created once
+    per new grantee, and new and changed lines are written in bulk with their history; lines
+    whose amount and justification stay the same are not written at all."""
     with budget_change(application, by=by, phases={item.phase for item in writes}) as change:
         locked, plan = change.application, change.plan
         doomed = _doomed(locked, plan, deletes)
         _ensure_open(locked, {line.phase for line in doomed})
-        writes = [_validated_input(locked, item) for item in writes]
-        check = ensure_keeps_rules(check_plan(plan, writes=writes, deletes=doomed))
+        check = check_plan(plan, writes=writes, deletes=doomed)
+        lines = _line_writes(plan, check.plan, writes)
+        for line in {id(line): line for line in lines.saved}.values():
+            _validated_line(locked, line)  # field errors come before broken rules
+        ensure_keeps_rules(check)
 
         for line in doomed:
             line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
             line.delete()
         _save_terms_added(plan, check.plan)
-        gone = {line.pk for line in doomed}
         now = timezone.now()
-        stored = (line for line in plan.lines if line.pk not in gone)
-        lines = _line_writes(locked, stored, writes, now)
+        for line in lines.saved:
+            line.updated_at = now
         new_lines = BudgetLine.objects.bulk_create(lines.created)
         record_history(
             BudgetLine, [line.pk for line in new_lines], history_type=CREATED, by=by, at=now

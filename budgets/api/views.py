@@ -1,5 +1,6 @@
 """Budget lines: every write goes through ``budgets.services``, which locks the application and
-re-checks every rule; a refused write answers 400 with each broken rule and its numbers."""
+checks every rule before it writes; a refused write answers 400 with each broken rule and its
+numbers."""
 
 from typing import Any
 

@@ -10,7 +10,7 @@ the result before it writes: all rows or none.
 
 Why django-import-export only parses and diffs here, and never writes: its write path commits
 the valid rows of a file that has invalid ones unless told otherwise, saves row by row without
-our lock and without re-checking the caps on the whole result, and its bulk mode skips
+our lock and without checking the caps on the whole result, and its bulk mode skips
 ``save()`` and with it the history of every line. ``rollback_on_validation_errors`` would fix
 the first, not the others. So the resource turns cells into lines and reports each cell's
 problem; the budget service, the one place budget lines are written, writes them.

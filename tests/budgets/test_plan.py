@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
 
 def loaded(application: Application) -> Application:
     """The application with what the plan selector needs (programme, management)."""
-    return Application.objects.with_programme().get(pk=application.pk)
+    found: Application = Application.objects.with_programme().get(pk=application.pk)
+    return found
 
 
 def snapshot(plan: Any) -> Any:

@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from applications.models import Application
-from budgets.imports import budget_import_preview
+from budgets.imports import Action, budget_import_preview
 from budgets.models import BudgetLine, GranteeTerms, Phase, RDProject
 from budgets.plan import LineInput, PlanRefused
 from budgets.services import (
@@ -31,6 +32,16 @@ from ..imports.support import edited, letter, set_cell, template_bytes
 from ..web.conftest import browser
 
 pytestmark = pytest.mark.django_db
+
+
+WRITES = {"INSERT", "UPDATE", "DELETE"}
+
+
+def run(action: Callable[[], Any]) -> tuple[Any, set[str]]:
+    """What ``action`` returns, and the kinds of SQL statement it ran (SELECT, INSERT, …)."""
+    with CaptureQueriesContext(connection) as captured:
+        result = action()
+    return result, {query["sql"].split(None, 1)[0].upper() for query in captured}
 
 
 def stored() -> tuple[int, int, int]:
@@ -60,55 +71,65 @@ def test_every_interface_reports_the_same_violation_of_an_over_cap_line_and_writ
         message = expected.message
     before = stored()
 
-    # The service.
-    with pytest.raises(PlanRefused) as refused:
-        budget_line_save(
-            application=application_a,
-            phase=Phase.CONCEPT,
-            grantee=management,
-            year=year,
-            position=staff,
-            eligible_amount=over,
-            by=manager_a,
-        )
-    assert refused.value.violations == [expected]
+    # The service: refused before it writes anything.
+    def save() -> PlanRefused:
+        with pytest.raises(PlanRefused) as refused:
+            budget_line_save(
+                application=application_a,
+                phase=Phase.CONCEPT,
+                grantee=management,
+                year=year,
+                position=staff,
+                eligible_amount=over,
+                by=manager_a,
+            )
+        return refused.value
 
-    # The grid's live preview.
+    refusal, sql = run(save)
+    assert refusal.violations == [expected]
+    assert not sql & WRITES
+
+    # The grid's live preview: no write, and no transaction to roll one back.
     cell = f"amount-{management.pk}-{staff.pk}-{year}"
     preview_url = reverse("budgets:concept-preview", args=[application_a.pk])
-    data = browser(manager_a).post(preview_url, {cell: "500,000.01"}).json()
-    assert data["errors"] == {f"errors-year-{year}": [message]}
+    client = browser(manager_a)
+    response, sql = run(lambda: client.post(preview_url, {cell: "500,000.01"}))
+    assert response.json()["errors"] == {f"errors-year-{year}": [message]}
+    assert not sql & {*WRITES, "SAVEPOINT"}
 
-    # The import's preview.
+    # The import's preview: the same.
     with translation.override("en"):
         file = one_concept_line(application_a, manager_a, year, over)
-        preview = budget_import_preview(
-            application=application_a, file=file, filename="b.xlsx", by=manager_a
+        preview, sql = run(
+            lambda: budget_import_preview(
+                application=application_a, file=file, filename="b.xlsx", by=manager_a
+            )
         )
     [problem] = preview.problems
     assert (problem.code, problem.rows) == (Rule.CONCEPT_ANNUAL_CAP, (2,))
     assert message in problem.message
     assert not preview.token
+    assert not sql & {*WRITES, "SAVEPOINT"}
 
-    # The admin.
-    response = logged_in(officer).post(
-        reverse("admin:budgets_budgetline_add"),
-        {
-            "application": application_a.pk,
-            "phase": Phase.CONCEPT,
-            "rd_project": "",
-            "grantee": management.pk,
-            "year": year,
-            "position": staff.pk,
-            "eligible_amount": str(over),
-            "justification": "",
-        },
-    )
+    # The admin: the service's one write, refused, shown as the form's error.
+    admin = logged_in(officer)
+    data = {
+        "application": application_a.pk,
+        "phase": Phase.CONCEPT,
+        "rd_project": "",
+        "grantee": management.pk,
+        "year": year,
+        "position": staff.pk,
+        "eligible_amount": str(over),
+        "justification": "",
+    }
+    response, sql = run(lambda: admin.post(reverse("admin:budgets_budgetline_add"), data))
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors().as_data()
     assert [(error.code, error.messages) for error in errors] == [
         (Rule.CONCEPT_ANNUAL_CAP, [message])
     ]
+    assert not sql & WRITES
 
     assert stored() == before
 
@@ -195,14 +216,15 @@ def test_import_preview_reads_as_many_queries_for_many_rows_as_for_few(
     crowded, in_concept_phase, manager_a
 ):
     _project, lines = crowded
+    client = browser(manager_a)
+    url = reverse("budgets:import", args=[in_concept_phase.pk])
 
     def preview_of(data: bytes) -> Callable[[], None]:
         def preview() -> None:
-            result = budget_import_preview(
-                application=in_concept_phase, file=data, filename="b.xlsx", by=manager_a
-            )
-            assert result.problems == []
-            assert result.token
+            response = client.post(url, {"file": SimpleUploadedFile("b.xlsx", data)})
+            assert response.status_code == 200
+            assert response.context["preview"].problems == []
+            assert response.context["counts"][Action.CHANGE] == 1
 
         return preview
 

@@ -4,13 +4,13 @@ preview, R&D projects and their partners, and the grantees' funding terms.
 Every write goes through ``budgets.services``; every figure comes from the budget summary.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -35,13 +35,13 @@ from budgets.grid import (
     invalid_cells,
 )
 from budgets.models import Phase, RDProject
-from budgets.selectors import budget_summary, budget_summary_preview
-from budgets.services import (
-    budget_lines_write,
-    grantee_terms_ensure,
-)
+from budgets.plan import Plan, PlanRefused, check_plan, summarise
+from budgets.selectors import budget_plan, budget_summary
+from budgets.services import budget_closed, budget_lines_write
 from budgets.summary import BudgetSummary, plan_gaps
 from budgets.violations import BudgetRuleError, Violation
+
+Errors = dict[str, list[str]]  # messages by the id of the element they are shown at
 
 
 def project_of(application: Application, project_pk: int) -> RDProject:
@@ -71,23 +71,34 @@ def budget_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _preview(
-    application: Application, spec: GridSpec, form: BudgetGridForm, user: Any
+    application: Application, plan: Plan, form: BudgetGridForm
 ) -> tuple[BudgetSummary, list[Violation]]:
-    """The figures the grid would give, and the rules saving it would break. The real service
-    runs inside a transaction that is rolled back, so nothing is written."""
-    with transaction.atomic():
-        for grantee in spec.grantees:
-            grantee_terms_ensure(application, grantee.organisation)
-        summary = budget_summary_preview(application, writes=form.writes, deletes=form.deletes)
+    """The figures the grid as typed would give, and the rules saving it would break, from the
+    check the write makes (``check_plan``); nothing is written."""
+    check = check_plan(plan, writes=form.writes, deletes=form.deletes)
+    phases = {line.phase for line in [*form.writes, *form.deletes]}
+    return check.summary, budget_closed(application, phases) or list(check.violations)
+
+
+def _save(
+    application: Application, plan: Plan, form: BudgetGridForm, user: Any
+) -> tuple[BudgetSummary, list[Violation]] | None:
+    """Save the grid in one write (all or nothing): None when saved, else the figures it would
+    have given and the rules it breaks (a refusal of a single cell shows on the form)."""
+    if form.is_valid():
         try:
             budget_lines_write(
                 application=application, writes=form.writes, deletes=form.deletes, by=user
             )
-            refused: list[Violation] = []
-        except BudgetRuleError as error:
-            refused = error.violations
-        transaction.set_rollback(True)
-    return summary, refused
+        except PlanRefused as refused:
+            return refused.check.summary, list(refused.violations)
+        except BudgetRuleError as error:  # a phase closed meanwhile
+            return _preview(application, plan, form)[0], list(error.violations)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return None
+    return _preview(application, plan, form)
 
 
 def _cell_errors(form: BudgetGridForm) -> dict[str, list[str]]:
@@ -95,6 +106,15 @@ def _cell_errors(form: BudgetGridForm) -> dict[str, list[str]]:
     for name, messages_ in form.errors.items():
         target = f"errors-{name}" if name in form.fields else "errors-grid"
         errors.setdefault(target, []).extend(str(message) for message in messages_)
+    return errors
+
+
+def _errors(form: BudgetGridForm, refused: Sequence[Violation], spec: GridSpec) -> Errors:
+    """The grid's errors by the id of the element they are shown at: the cells' own, then the
+    rules the grid breaks."""
+    errors = _cell_errors(form)
+    for target, found in error_map(refused, spec).items():
+        errors.setdefault(target, []).extend(found)
     return errors
 
 
@@ -107,8 +127,6 @@ def _grid(
     require_write(request.user, application)
     phase = Phase.IMPLEMENTATION if project else Phase.CONCEPT
     closed = not application.is_budget_open(phase)
-    spec = grid_spec(application, phase, project)
-    errors: dict[str, list[str]] = {}
     if request.method == "POST" and closed:
         messages.error(
             request,
@@ -116,37 +134,37 @@ def _grid(
             % {"state": application.get_state_display()},
         )
         return redirect(request.path)
-    if request.method == "POST":
-        form = BudgetGridForm(spec, request.POST, disabled=closed)
-        if form.is_valid():
-            try:
-                budget_lines_write(
-                    application=application,
-                    writes=form.writes,
-                    deletes=form.deletes,
-                    by=request.user,
-                )
-            except BudgetRuleError:
-                pass  # shown below, with the figures the grid would give
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The budget was saved."))
-                return redirect(request.path)
-        # The refused write may have touched the line objects: start again from the database.
-        spec = grid_spec(application, phase, project)
-        form = BudgetGridForm(spec, request.POST, disabled=closed)
-        form.is_valid()
-        summary, refused = _preview(application, spec, form, request.user)
-        errors = {**_cell_errors(form)}
-        for target, found in error_map(refused, spec).items():
-            errors.setdefault(target, []).extend(found)
-    else:
+    plan = budget_plan(application)
+    spec = grid_spec(plan, phase, project)
+    if request.method != "POST":
         form = BudgetGridForm(spec, disabled=closed)
-        summary = budget_summary(application)
+        return _render_grid(request, application, spec, form, summarise(plan), errors={})
+    form = BudgetGridForm(spec, request.POST)
+    refusal = _save(application, plan, form, request.user)
+    if refusal is None:
+        messages.success(request, _("The budget was saved."))
+        return redirect(request.path)
+    summary, refused = refusal
+    return _render_grid(
+        request, application, spec, form, summary, errors=_errors(form, refused, spec)
+    )
+
+
+def _render_grid(
+    request: HttpRequest,
+    application: Application,
+    spec: GridSpec,
+    form: BudgetGridForm,
+    summary: BudgetSummary,
+    *,
+    errors: Errors,
+) -> HttpResponse:
+    """The grid with its figures from ``summary``; cells in a year, at a grantee or in a grid
+    with an error are marked invalid."""
     figures = grid_figures(spec, summary)
     for name in invalid_cells(errors, spec, form):
         form.fields[name].widget.attrs["aria-invalid"] = "true"
+    project = spec.project
     preview_url = (
         reverse("budgets:project-preview", args=[application.pk, project.pk])
         if project
@@ -176,7 +194,7 @@ def _grid(
             "preview_url": preview_url,
             "summary": summary,
             "cap_rows": cap_rows(summary),
-            "is_open": not closed,
+            "is_open": application.is_budget_open(spec.phase),
             "not_saved": request.method == "POST",
         },
     )
@@ -187,13 +205,12 @@ def _grid_preview(
 ) -> JsonResponse:
     """The figures and errors of the grid as typed, for the page's script to show."""
     require_write(request.user, application)
-    spec = grid_spec(application, Phase.IMPLEMENTATION if project else Phase.CONCEPT, project)
+    plan = budget_plan(application)
+    spec = grid_spec(plan, Phase.IMPLEMENTATION if project else Phase.CONCEPT, project)
     form = BudgetGridForm(spec, request.POST)
     form.is_valid()  # cells with errors are left out of the preview and marked
-    summary, refused = _preview(application, spec, form, request.user)
-    errors = _cell_errors(form)
-    for target, found in error_map(refused, spec).items():
-        errors.setdefault(target, []).extend(found)
+    summary, refused = _preview(application, plan, form)
+    errors = _errors(form, refused, spec)
     figures = grid_figures(spec, summary).all()
     panel = render_to_string(
         "budgets/_caps.html", {"summary": summary, "cap_rows": cap_rows(summary)}, request

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from budgets.models import Phase
-from budgets.services import budget_change
+from budgets.plan import check_plan
+from budgets.services import budget_change, ensure_keeps_rules
+from budgets.summary import Periods
 from kernel import clock
 from kernel.changes import ensure_changeable
 from kernel.dates import add_years
@@ -106,12 +108,14 @@ def application_update(*, application: Application, by: Any, **changes: Any) -> 
     phases = [phase for phase, fields in PERIOD_FIELDS.items() if set(changes) & fields]
     ensure_changeable(changes, OUTLINE_FIELDS.union(*PERIOD_FIELDS.values()))
     locked: Application
-    with budget_change(application, by=by, phases=phases) as locked:
+    with budget_change(application, by=by, phases=phases) as change:
+        locked = change.application
         if outline and not access.can_edit_outline(by, locked):
             raise PermissionDenied(_(NOT_EDITABLE))
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.full_clean(exclude=["state"])
+        ensure_keeps_rules(check_plan(change.plan, periods=Periods.of(locked)))
         locked.save()
     return locked
 

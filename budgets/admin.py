@@ -1,5 +1,6 @@
 """Back office for budgets. Every write goes through ``budgets.services``, so the application is
-locked and every cap is re-checked; a broken rule shows as a form error with its numbers."""
+locked and every cap is checked before anything is written; a broken rule shows as a form error
+with its numbers."""
 
 from typing import Any
 

@@ -9,15 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext
 
 from kernel.money import format_eur
-from programmes.models import Organisation
+from programmes.models import FundingRateDefault, Organisation
 
 from .arithmetic import Figures
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
-from .services import grantee_terms_ensure
+from .plan import Plan, default_terms
 from .summary import BudgetSummary, GranteeBlock
 from .violations import Rule, Violation
 
@@ -48,9 +47,8 @@ def cell_name(grantee_id: int, position_id: int, year: int) -> str:
 
 
 def terms_of(application: Any, organisations: Iterable[Organisation]) -> dict[int, GranteeTerms]:
-    """Each grantee's terms, or those its first budget line will give it (the programme's
-    defaults): ``grantee_terms_ensure`` runs in a transaction that is rolled back, so showing a
-    grid writes nothing."""
+    """Each organisation's terms, or those its first budget line will give it (the programme's
+    defaults, ``budgets.plan.default_terms``); writes nothing."""
     organisations = list(organisations)
     found = {
         terms.organisation_id: terms
@@ -58,38 +56,49 @@ def terms_of(application: Any, organisations: Iterable[Organisation]) -> dict[in
             application_id=application.pk, organisation__in=organisations
         )
     }
-    missing = [organisation for organisation in organisations if organisation.pk not in found]
-    if missing:
-        with transaction.atomic():
-            for organisation in missing:
-                found[organisation.pk] = grantee_terms_ensure(application, organisation)
-            transaction.set_rollback(True)
-    return found
+    programme = application.round.programme
+    defaults = {
+        (default.legal_form, default.size_class): default
+        for default in FundingRateDefault.objects.filter(programme=programme)
+    }
+    return {
+        organisation.pk: found.get(organisation.pk)
+        or default_terms(
+            organisation,
+            application_id=application.pk,
+            default=defaults.get((organisation.legal_form, organisation.size_class)),
+            max_funding_rate=programme.max_funding_rate,
+        )
+        for organisation in organisations
+    }
 
 
-def grid_spec(application: Any, phase: str, project: RDProject | None = None) -> GridSpec:
+def grid_spec(plan: Plan, phase: str, project: RDProject | None = None) -> GridSpec:
     """The concept phase's grid (its grantee is the cluster management organisation), or the
-    grid of one R&D project (its German partners; partners abroad take part without a grant)."""
-    lines = list(
-        BudgetLine.objects.filter(application_id=application.pk, phase=phase, rd_project=project)
-        .select_related("grantee", "position")
-        .order_by("pk")
+    grid of one R&D project (its German partners; partners abroad take part without a grant),
+    read from the plan; only the positions are read from the database."""
+    lines = sorted(
+        (
+            line
+            for line in plan.lines
+            if line.phase == phase
+            and line.rd_project_id == (project.pk if project is not None else None)
+        ),
+        key=lambda line: line.pk,
     )
     partners_abroad: list[Organisation] = []
     if project is None:
-        grantees = [application.cluster.management_organisation]
-        first, last = application.concept_start_on.year, application.concept_end_on.year
+        grantees = [plan.management_organisation]
+        first, last = plan.periods.concept_start_on.year, plan.periods.concept_end_on.year
     else:
-        partners = project.partners.select_related("organisation").order_by(
-            "-is_lead", "organisation__name"
-        )
+        partners = plan.partners.get(project.pk, ())
         grantees = [p.organisation for p in partners if p.organisation.is_german]
         partners_abroad = [p.organisation for p in partners if not p.organisation.is_german]
         first, last = project.start_month.year, project.end_month.year
     for line in lines:  # lines of others (a rule is broken) are shown, so they can be cleared
         if line.grantee not in grantees:
             grantees.append(line.grantee)
-    terms = terms_of(application, grantees)
+    terms = {organisation.pk: plan.terms_of(organisation) for organisation in grantees}
     positions = list(BudgetPosition.objects.order_by("basis", "code"))
     used = {(line.grantee_id, line.position_id) for line in lines}
     return GridSpec(

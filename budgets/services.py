@@ -1,9 +1,10 @@
 """Writes to budgets, used alike by pages, API, admin and importers.
 
-Every write takes the application's row lock, changes what it must, and then re-checks every
-budget rule on the result. If any rule breaks, the whole write is rolled back and the caller gets a
-``BudgetRuleError`` naming each rule with its numbers: two concurrent writes can never together
-break a cap, and a refused write leaves nothing behind.
+Every write takes the application's row lock, reads the budget plan under it, and checks the
+change it proposes with ``budgets.plan.check_plan`` before it writes anything; it writes only a
+change that keeps every budget rule. A refused write raises ``BudgetRuleError`` naming each rule
+with its numbers (``PlanRefused`` also carries the figures the write would have given) and has
+written nothing: two concurrent writes can never together break a cap.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,11 +22,13 @@ from django.utils.translation import gettext_noop
 
 from kernel.changes import ensure_changeable
 from kernel.history import CHANGED, CREATED, record_history
-from programmes.models import Basis, FundingRateDefault, LegalForm, Organisation
+from programmes.models import FundingRateDefault, Organisation
 
 from . import access
-from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
-from .selectors import budget_summary
+from .models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from .plan import LineInput as LineInput  # writers describe lines with it, so offer it here
+from .plan import Plan, PlanCheck, PlanRefused, check_plan, default_terms, line_key
+from .selectors import budget_plan
 from .violations import BudgetRuleError, Rule, Violation
 
 NOT_YOURS = gettext_noop("You may not change this application's budget.")
@@ -50,20 +53,6 @@ LINE_FIELDS = frozenset(
 PROJECT_FIELDS = frozenset({"title", "description", "start_month", "end_month"})
 
 
-@dataclass(frozen=True)
-class LineInput:
-    """A budget line as a writer describes it; the key is (phase, project, grantee, year,
-    position)."""
-
-    phase: str
-    grantee: Organisation
-    year: int
-    position: BudgetPosition
-    eligible_amount: Decimal
-    rd_project: RDProject | None = None
-    justification: str = ""
-
-
 def _lock(application: Any) -> Any:
     return (
         type(application)
@@ -73,41 +62,67 @@ def _lock(application: Any) -> Any:
     )
 
 
-def _ensure_open(application: Any, phases: Iterable[str]) -> None:
+def budget_closed(application: Any, phases: Iterable[str]) -> list[Violation]:
+    """The refusal of a change to ``phases`` when one of them is closed: the first closed one
+    (in order), or nothing."""
     for phase in sorted(set(phases)):
         if not application.is_budget_open(phase):
-            raise BudgetRuleError(
-                [
-                    Violation(
-                        Rule.BUDGET_CLOSED,
-                        str(phase),
-                        params={
-                            "phase": Phase(phase).label,
-                            "state": application.get_state_display(),
-                        },
-                    )
-                ]
-            )
+            return [
+                Violation(
+                    Rule.BUDGET_CLOSED,
+                    str(phase),
+                    params={
+                        "phase": Phase(phase).label,
+                        "state": application.get_state_display(),
+                    },
+                )
+            ]
+    return []
+
+
+def _ensure_open(application: Any, phases: Iterable[str]) -> None:
+    if closed := budget_closed(application, phases):
+        raise BudgetRuleError(closed)
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """A budget write under way: the application, locked, and its plan, read under the lock."""
+
+    application: Any
+    plan: Plan
 
 
 @contextmanager
-def budget_change(application: Any, *, by: Any, phases: Iterable[str]) -> Iterator[Any]:
-    """Lock the application, check who writes and that the phases are open, run the body, then
-    re-check every budget rule on the result; all in one transaction that a breach rolls back."""
+def budget_change(application: Any, *, by: Any, phases: Iterable[str]) -> Iterator[BudgetChange]:
+    """Lock the application, check who writes and that the phases are open, and read the plan
+    under the lock, all in one transaction. The body checks what it would change with
+    ``ensure_keeps_rules`` before it writes."""
     with transaction.atomic():
         locked = _lock(application)
         if not access.can_write_budget(by, locked):
             raise PermissionDenied(_(NOT_YOURS))
         _ensure_open(locked, phases)
-        yield locked
-        violations = budget_summary(locked).violations
-        if violations:
-            raise BudgetRuleError(violations)
+        yield BudgetChange(locked, budget_plan(locked))
+
+
+def ensure_keeps_rules(check: PlanCheck) -> PlanCheck:
+    """Refuse a change whose result would break a budget rule (even one it did not cause: a
+    budget that breaks rules takes no change until it is put right)."""
+    if check.violations:
+        raise PlanRefused(check)
+    return check
+
+
+def _save_terms(terms: GranteeTerms) -> GranteeTerms:
+    terms.full_clean()
+    terms.save()
+    return terms
 
 
 def grantee_terms_ensure(application: Any, organisation: Organisation) -> GranteeTerms:
     """The organisation's terms in this application; created from the programme's defaults for
-    its legal form and size the first time. Partners abroad always get rate 0."""
+    its legal form and size the first time (``budgets.plan.default_terms``)."""
     existing = GranteeTerms.objects.filter(
         application_id=application.pk, organisation=organisation
     ).first()
@@ -117,22 +132,21 @@ def grantee_terms_ensure(application: Any, organisation: Organisation) -> Grante
     default = FundingRateDefault.objects.filter(
         programme=programme, legal_form=organisation.legal_form, size_class=organisation.size_class
     ).first()
-    basis = (
-        default.basis
-        if default
-        else (Basis.AZA if organisation.legal_form == LegalForm.UNIVERSITY else Basis.AZK)
+    return _save_terms(
+        default_terms(
+            organisation,
+            application_id=application.pk,
+            default=default,
+            max_funding_rate=programme.max_funding_rate,
+        )
     )
-    rate = min(default.funding_rate, programme.max_funding_rate) if default else Decimal(0)
-    terms = GranteeTerms(
-        application_id=application.pk,
-        organisation=organisation,
-        basis=basis,
-        funding_rate=rate if organisation.is_german else Decimal(0),
-        has_projektpauschale=bool(default and default.has_projektpauschale),
-    )
-    terms.full_clean()
-    terms.save()
-    return terms
+
+
+def _save_terms_added(before: Plan, after: Plan) -> None:
+    """Write the terms a checked change gives organisations that had none."""
+    for organisation_id, terms in after.terms.items():
+        if organisation_id not in before.terms:
+            _save_terms(terms)
 
 
 def grantee_terms_set(
@@ -145,37 +159,20 @@ def grantee_terms_set(
     by: Any,
 ) -> GranteeTerms:
     """Set how an organisation is funded. Allowed while every phase it has lines in is open."""
-    with budget_change(application, by=by, phases=()) as locked:
-        phases_with_lines = set(
-            BudgetLine.objects.filter(application_id=locked.pk, grantee=organisation).values_list(
-                "phase", flat=True
-            )
-        )
-        _ensure_open(locked, phases_with_lines)
+    with budget_change(application, by=by, phases=()) as change:
+        locked, plan = change.application, change.plan
+        lines = [line for line in plan.lines if line.grantee_id == organisation.pk]
+        _ensure_open(locked, {line.phase for line in lines})
         if not any(locked.is_budget_open(phase) for phase in Phase):
             _ensure_open(locked, Phase)
-        terms = grantee_terms_ensure(locked, organisation)
+        terms = plan.terms_of(organisation)
         terms.basis = basis
         terms.funding_rate = funding_rate
         terms.has_projektpauschale = has_projektpauschale
         terms.full_clean()
+        ensure_keeps_rules(check_plan(plan, terms=[terms]))
         terms.save()
     return terms
-
-
-def _save_line(application: Any, line: BudgetLine, by: Any) -> BudgetLine:
-    if line.rd_project is not None and line.rd_project.application_id != application.pk:
-        raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
-    grantee_terms_ensure(application, line.grantee)
-    line.full_clean()
-    line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
-    line.save()
-    return line
-
-
-def _line_key(line: BudgetLine | LineInput) -> tuple[Any, ...]:
-    project = line.rd_project.pk if line.rd_project is not None else None
-    return (line.phase, project, line.grantee.pk, line.year, line.position.pk)
 
 
 def _validated_line(application: Any, line: BudgetLine) -> BudgetLine:
@@ -189,6 +186,42 @@ def _validated_line(application: Any, line: BudgetLine) -> BudgetLine:
     return line
 
 
+def _doomed(locked: Any, plan: Plan, deletes: Sequence[BudgetLine]) -> list[BudgetLine]:
+    """The stored lines to delete, as read under the lock (the caller's copies may be stale)."""
+    if any(line.application_id != locked.pk for line in deletes):
+        raise ValidationError(_(LINE_OF_ANOTHER_APPLICATION))
+    wanted = {line.pk for line in deletes}
+    doomed = [line for line in plan.lines if line.pk in wanted]
+    if len(doomed) != len(wanted):
+        raise ValidationError(_(LINE_GONE))
+    return doomed
+
+
+@dataclass(frozen=True)
+class _LineWrites:
+    """The lines a checked batch writes: the proposed plan's lines for the written keys."""
+
+    created: Sequence[BudgetLine]
+    changed: Sequence[BudgetLine]
+    saved: Sequence[BudgetLine]  # one per write, in order
+
+
+def _line_writes(current: Plan, proposed: Plan, writes: Sequence[LineInput]) -> _LineWrites:
+    """New lines for new keys, the stored line's replacement otherwise; a line whose amount and
+    justification stay as they are is not changed."""
+    stored = {line.pk: line for line in current.lines}
+    written = {line_key(item) for item in writes}
+    by_key = {line_key(line): line for line in proposed.lines if line_key(line) in written}
+    created, changed = [], []
+    for line in by_key.values():
+        old = stored.get(line.pk)
+        if old is None:
+            created.append(line)
+        elif (old.eligible_amount, old.justification) != (line.eligible_amount, line.justification):
+            changed.append(line)
+    return _LineWrites(created, changed, [by_key[line_key(item)] for item in writes])
+
+
 def budget_lines_write(
     *,
     application: Any,
@@ -198,66 +231,38 @@ def budget_lines_write(
 ) -> list[BudgetLine]:
     """Create or change lines by their key and delete others, all or nothing.
 
-    Built for whole budgets (the grid, imports): the stored lines are read once, terms are
-    ensured once per grantee, and new and changed lines are written in bulk with their history;
-    lines whose amount and justification stay the same are not written at all."""
-    with budget_change(application, by=by, phases={item.phase for item in writes}) as locked:
-        if any(line.application_id != locked.pk for line in deletes):
-            raise ValidationError(_(LINE_OF_ANOTHER_APPLICATION))
-        # Read the lines again under the lock: the caller's copies may be stale.
-        doomed = list(BudgetLine.objects.filter(pk__in=[line.pk for line in deletes]))
-        if len(doomed) != len({line.pk for line in deletes}):
-            raise ValidationError(_(LINE_GONE))
+    Built for whole budgets (the grid, imports): the plan is read once, the result is checked
+    before anything is written and what was checked is what is written, terms are created once
+    per new grantee, and new and changed lines are written in bulk with their history; lines
+    whose amount and justification stay the same are not written at all."""
+    with budget_change(application, by=by, phases={item.phase for item in writes}) as change:
+        locked, plan = change.application, change.plan
+        doomed = _doomed(locked, plan, deletes)
         _ensure_open(locked, {line.phase for line in doomed})
-        for line in doomed:
-            line._history_user = by  # type: ignore[attr-defined]
-            line.delete()
+        check = check_plan(plan, writes=writes, deletes=doomed)
+        lines = _line_writes(plan, check.plan, writes)
+        for line in {id(line): line for line in lines.saved}.values():
+            _validated_line(locked, line)  # field errors come before broken rules
+        ensure_keeps_rules(check)
 
-        stored = {
-            _line_key(line): line
-            for line in BudgetLine.objects.filter(application_id=locked.pk).select_related(
-                "rd_project", "grantee", "position"
-            )
-        }
-        for grantee in {item.grantee.pk: item.grantee for item in writes}.values():
-            grantee_terms_ensure(locked, grantee)
+        for line in doomed:
+            line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+            line.delete()
+        _save_terms_added(plan, check.plan)
         now = timezone.now()
-        created: dict[tuple[Any, ...], BudgetLine] = {}
-        changed: dict[tuple[Any, ...], BudgetLine] = {}
-        saved = []
-        for item in writes:
-            key = _line_key(item)
-            line = stored.get(key) or created.get(key)
-            if line is None:
-                line = BudgetLine(
-                    application_id=locked.pk,
-                    phase=item.phase,
-                    rd_project=item.rd_project,
-                    grantee=item.grantee,
-                    year=item.year,
-                    position=item.position,
-                )
-                created[key] = line
-            elif (line.eligible_amount, line.justification) != (
-                item.eligible_amount,
-                item.justification,
-            ) and key not in created:
-                changed[key] = line
-            line.eligible_amount = item.eligible_amount
-            line.justification = item.justification
+        for line in lines.saved:
             line.updated_at = now
-            saved.append(_validated_line(locked, line))
-        new_lines = BudgetLine.objects.bulk_create(created.values())
+        new_lines = BudgetLine.objects.bulk_create(lines.created)
         record_history(
             BudgetLine, [line.pk for line in new_lines], history_type=CREATED, by=by, at=now
         )
         BudgetLine.objects.bulk_update(
-            changed.values(), ["eligible_amount", "justification", "updated_at"], batch_size=500
+            lines.changed, ["eligible_amount", "justification", "updated_at"], batch_size=500
         )
         record_history(
-            BudgetLine, [line.pk for line in changed.values()], history_type=CHANGED, by=by, at=now
+            BudgetLine, [line.pk for line in lines.changed], history_type=CHANGED, by=by, at=now
         )
-    return saved
+    return list(lines.saved)
 
 
 def budget_line_save(*, application: Any, by: Any, **line: Any) -> BudgetLine:
@@ -269,16 +274,25 @@ def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLi
     """Change a line's amount, justification or keys (not its application), keeping its
     history. The caller's object is left as it was; the saved line is returned."""
     ensure_changeable(changes, LINE_FIELDS)
-    with budget_change(line.application, by=by, phases=()) as locked:
-        current = BudgetLine.objects.filter(pk=line.pk, application_id=locked.pk).first()
+    with budget_change(line.application, by=by, phases=()) as change:
+        locked, plan = change.application, change.plan
+        current = next((stored for stored in plan.lines if stored.pk == line.pk), None)
         if current is None:
             raise ValidationError(_(LINE_GONE))
         _ensure_open(locked, {current.phase, changes.get("phase", current.phase)})
         if all(getattr(current, name) == value for name, value in changes.items()):
+            ensure_keeps_rules(check_plan(plan))
             return current  # nothing changes, so nothing is written (and no history row)
+        changed = LineInput(**{name: getattr(current, name) for name in LINE_FIELDS} | changes)
         for name, value in changes.items():
             setattr(current, name, value)
-        _save_line(locked, current, by)
+        if current.rd_project is not None and current.rd_project.application_id != locked.pk:
+            raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
+        current.full_clean()
+        check = ensure_keeps_rules(check_plan(plan, deletes=[current], writes=[changed]))
+        _save_terms_added(plan, check.plan)
+        current._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+        current.save()
     return current
 
 
@@ -296,15 +310,16 @@ def rd_project_create(
     by: Any,
 ) -> RDProject:
     """Add an R&D project; refused beyond the programme's maximum number of projects."""
-    with budget_change(application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
+    with budget_change(application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
         project = RDProject(
-            application_id=locked.pk,
+            application_id=change.application.pk,
             title=title,
             description=description,
             start_month=start_month,
             end_month=end_month,
         )
         project.full_clean()
+        ensure_keeps_rules(check_plan(change.plan, projects=[project]))
         project.save()
     return project
 
@@ -312,20 +327,22 @@ def rd_project_create(
 def rd_project_update(*, project: RDProject, by: Any, **changes: Any) -> RDProject:
     """Change a project's title, description or months (not its application)."""
     ensure_changeable(changes, PROJECT_FIELDS)
-    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
-        current = RDProject.objects.filter(pk=project.pk, application_id=locked.pk).first()
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
+        current = next((p for p in change.plan.projects if p.pk == project.pk), None)
         if current is None:
             raise ValidationError(_(PROJECT_GONE))
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean()
+        ensure_keeps_rules(check_plan(change.plan, projects=[current]))
         current.save()
     return current
 
 
 def rd_project_delete(*, project: RDProject, by: Any) -> None:
     """Delete a project with its budget lines (each deletion kept in the lines' history)."""
-    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]):
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
+        ensure_keeps_rules(check_plan(change.plan, deleted_projects=[project]))
         for line in project.budget_lines.all():
             line._history_user = by  # type: ignore[attr-defined]
             line.delete()
@@ -336,21 +353,44 @@ def project_partner_add(
     *, project: RDProject, organisation: Organisation, is_lead: bool = False, by: Any
 ) -> ProjectPartner:
     """Add a partner to a project (the lead replaces any earlier lead)."""
-    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
+        plan = change.plan
+        others = [
+            ProjectPartner(
+                pk=p.pk,
+                project_id=p.project_id,
+                organisation=p.organisation,
+                is_lead=p.is_lead and not is_lead,
+            )
+            for p in plan.partners.get(project.pk, ())
+            if p.organisation_id != organisation.pk
+        ]
+        added = ProjectPartner(project=project, organisation=organisation, is_lead=is_lead)
+        ensure_keeps_rules(
+            check_plan(
+                plan,
+                partners={project.pk: [*others, added]},
+                terms=[plan.terms_of(organisation)],
+            )
+        )
         if is_lead:
             project.partners.filter(is_lead=True).update(is_lead=False)
         partner, _created = ProjectPartner.objects.update_or_create(
             project=project, organisation=organisation, defaults={"is_lead": is_lead}
         )
-        grantee_terms_ensure(locked, organisation)
+        grantee_terms_ensure(change.application, organisation)
     return partner
 
 
 def project_partner_remove(*, partner: ProjectPartner, by: Any) -> None:
     """Remove a partner that has no budget lines left in the project."""
     project = partner.project
-    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]):
-        if project.budget_lines.filter(grantee_id=partner.organisation_id).exists():
+    with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
+        plan = change.plan
+        if any(
+            line.rd_project_id == project.pk and line.grantee_id == partner.organisation_id
+            for line in plan.lines
+        ):
             raise BudgetRuleError(
                 [
                     Violation(
@@ -360,4 +400,6 @@ def project_partner_remove(*, partner: ProjectPartner, by: Any) -> None:
                     )
                 ]
             )
+        remaining = [p for p in plan.partners.get(project.pk, ()) if p.pk != partner.pk]
+        ensure_keeps_rules(check_plan(plan, partners={project.pk: remaining}))
         partner.delete()

@@ -7,7 +7,7 @@ Pages, API and workbooks read the summary; none of them sums on its own.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,7 @@ from kernel.dates import add_years
 from programmes.models import Organisation, Programme
 
 from .arithmetic import Figures, grant_figures, sum_figures
-from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
+from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from .violations import Rule, Unit, Violation
 
 
@@ -44,6 +44,25 @@ class Caps:
             cluster_cap_amount=programme.cluster_cap_amount,
             max_funding_rate=programme.max_funding_rate,
             projektpauschale_rate=programme.projektpauschale_rate,
+        )
+
+
+@dataclass(frozen=True)
+class Periods:
+    """When the application's two phases run."""
+
+    concept_start_on: date
+    concept_end_on: date
+    implementation_start_on: date
+    implementation_end_on: date
+
+    @classmethod
+    def of(cls, application: Any) -> "Periods":
+        return cls(
+            concept_start_on=application.concept_start_on,
+            concept_end_on=application.concept_end_on,
+            implementation_start_on=application.implementation_start_on,
+            implementation_end_on=application.implementation_end_on,
         )
 
 
@@ -192,72 +211,95 @@ def _phase_years(start_on: date, end_on: date, used: Iterable[int]) -> list[int]
     return sorted(set(range(start_on.year, end_on.year + 1)) | set(used))
 
 
-def build_summary(
-    *,
-    application: Any,
-    caps: Caps,
-    lines: Sequence[BudgetLine],
-    terms: Mapping[int, GranteeTerms],
-    projects: Sequence[RDProject],
-) -> BudgetSummary:
-    """All figures of one application's budget, and every rule its budget breaks."""
-    concept_lines = [line for line in lines if line.phase == Phase.CONCEPT]
-    concept_grantees = _grantee_blocks(concept_lines, terms, caps)
-    concept_years = _years_of(concept_grantees)
-    concept = PhaseSummary(
+def _concept_summary(
+    periods: Periods, lines: Sequence[BudgetLine], terms: Mapping[int, GranteeTerms], caps: Caps
+) -> PhaseSummary:
+    """The concept phase: its grantees' figures, capped per year and over its maximum years."""
+    grantees = _grantee_blocks((line for line in lines if line.phase == Phase.CONCEPT), terms, caps)
+    by_year = _years_of(grantees)
+    return PhaseSummary(
         phase=Phase.CONCEPT,
-        start_on=application.concept_start_on,
-        end_on=application.concept_end_on,
-        years=_phase_years(application.concept_start_on, application.concept_end_on, concept_years),
-        grantees=concept_grantees,
+        start_on=periods.concept_start_on,
+        end_on=periods.concept_end_on,
+        years=_phase_years(periods.concept_start_on, periods.concept_end_on, by_year),
+        grantees=grantees,
         projects=(),
         by_year={
             year: Capped(figures, caps.concept_annual_cap_amount)
-            for year, figures in concept_years.items()
+            for year, figures in by_year.items()
         },
         total=Capped(
-            sum_figures(concept_years.values()),
+            sum_figures(by_year.values()),
             caps.concept_annual_cap_amount * caps.concept_max_years,
         ),
     )
 
+
+def _project_blocks(
+    projects: Sequence[RDProject],
+    partners: Mapping[int, Sequence[ProjectPartner]],
+    lines: Sequence[BudgetLine],
+    terms: Mapping[int, GranteeTerms],
+    caps: Caps,
+) -> list[ProjectBlock]:
+    """Each R&D project with its partners (the lead first) and its grantees' figures."""
     lines_by_project: dict[int, list[BudgetLine]] = defaultdict(list)
     for line in lines:
         if line.phase == Phase.IMPLEMENTATION and line.rd_project_id is not None:
             lines_by_project[line.rd_project_id].append(line)
-    project_blocks = []
+    blocks = []
     for project in projects:
-        partners = list(project.partners.all())
+        project_partners = partners.get(project.pk, ())
         grantees = _grantee_blocks(lines_by_project.get(project.pk, ()), terms, caps)
         by_year = _years_of(grantees)
-        project_blocks.append(
+        blocks.append(
             ProjectBlock(
                 project=project,
-                partners=[partner.organisation for partner in partners],
-                lead_partner=next((p.organisation for p in partners if p.is_lead), None),
+                partners=[partner.organisation for partner in project_partners],
+                lead_partner=next((p.organisation for p in project_partners if p.is_lead), None),
                 grantees=grantees,
                 by_year=by_year,
                 total=sum_figures(by_year.values()),
             )
         )
-    implementation_years = _years_of(project_blocks)
-    implementation = PhaseSummary(
+    return blocks
+
+
+def _implementation_summary(
+    periods: Periods, projects: Sequence[ProjectBlock], caps: Caps
+) -> PhaseSummary:
+    """The implementation phase: its projects' figures under one cap for the whole phase."""
+    by_year = _years_of(projects)
+    return PhaseSummary(
         phase=Phase.IMPLEMENTATION,
-        start_on=application.implementation_start_on,
-        end_on=application.implementation_end_on,
-        years=_phase_years(
-            application.implementation_start_on,
-            application.implementation_end_on,
-            implementation_years,
-        ),
+        start_on=periods.implementation_start_on,
+        end_on=periods.implementation_end_on,
+        years=_phase_years(periods.implementation_start_on, periods.implementation_end_on, by_year),
         grantees=(),
-        projects=project_blocks,
-        by_year={year: Capped(figures) for year, figures in implementation_years.items()},
-        total=Capped(sum_figures(implementation_years.values()), caps.implementation_cap_amount),
+        projects=projects,
+        by_year={year: Capped(figures) for year, figures in by_year.items()},
+        total=Capped(sum_figures(by_year.values()), caps.implementation_cap_amount),
     )
 
+
+def build_summary(
+    *,
+    application_id: int,
+    periods: Periods,
+    management_organisation: Organisation,
+    caps: Caps,
+    lines: Sequence[BudgetLine],
+    terms: Mapping[int, GranteeTerms],
+    projects: Sequence[RDProject],
+    partners: Mapping[int, Sequence[ProjectPartner]],
+) -> BudgetSummary:
+    """All figures of one application's budget, and every rule its budget breaks."""
+    concept = _concept_summary(periods, lines, terms, caps)
+    implementation = _implementation_summary(
+        periods, _project_blocks(projects, partners, lines, terms, caps), caps
+    )
     summary = BudgetSummary(
-        application_id=application.pk,
+        application_id=application_id,
         caps=caps,
         concept=concept,
         implementation=implementation,
@@ -267,16 +309,9 @@ def build_summary(
         summary=summary,
         lines=lines,
         terms=terms,
-        management_organisation=application.cluster.management_organisation,
+        management_organisation=management_organisation,
     )
-    return BudgetSummary(
-        application_id=summary.application_id,
-        caps=caps,
-        concept=concept,
-        implementation=implementation,
-        total=summary.total,
-        violations=violations,
-    )
+    return replace(summary, violations=violations)
 
 
 def check_rules(
@@ -304,6 +339,11 @@ def check_rules(
             )
         )
     return found
+
+
+def project_scope(project: RDProject) -> str:
+    """Where a project's violation is; a project being added has no id yet, so it is "new"."""
+    return f"project:{'new' if project.pk is None else project.pk}"
 
 
 def _format_years(years: Iterable[int]) -> str:
@@ -434,7 +474,7 @@ def _implementation_violations(implementation: PhaseSummary, caps: Caps) -> list
             found.append(
                 Violation(
                     Rule.PROJECT_OUTSIDE_PHASE,
-                    f"project:{project.pk}",
+                    project_scope(project),
                     params={
                         "project": project.title,
                         "start": project.start_month.strftime("%Y-%m"),
@@ -450,7 +490,7 @@ def _implementation_violations(implementation: PhaseSummary, caps: Caps) -> list
                 found.append(
                     Violation(
                         Rule.GRANTEE_NOT_PROJECT_PARTNER,
-                        f"project:{project.pk}",
+                        project_scope(project),
                         params={"grantee": grantee.organisation.name, "project": project.title},
                     )
                 )
@@ -459,7 +499,7 @@ def _implementation_violations(implementation: PhaseSummary, caps: Caps) -> list
                 found.append(
                     Violation(
                         Rule.YEAR_OUTSIDE_PROJECT,
-                        f"project:{project.pk}",
+                        project_scope(project),
                         params={
                             "year": year,
                             "project": project.title,
@@ -552,7 +592,7 @@ def plan_gaps(summary: BudgetSummary, phase: str) -> list[Violation]:
             gaps.append(Violation(Rule.NO_RD_PROJECTS, "implementation"))
         for block in phase_summary.projects:
             funded = {g.organisation.pk for g in block.grantees if g.total.funding_amount > 0}
-            scope = f"project:{block.project.pk}"
+            scope = project_scope(block.project)
             params = {"project": block.project.title}
             if not any(o.is_german and o.pk in funded for o in block.partners):
                 gaps.append(

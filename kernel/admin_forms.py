@@ -1,14 +1,14 @@
 """Admin pages that write through the services, so every rule runs on every admin write.
 
 The admin saves in ``save_model`` after the form has validated, where a refused write would be a
-server error. So a :class:`ServiceForm` performs the service's write already in ``clean()``, in a
-transaction that it then rolls back: the service's refusals become form errors, and
-``save_model`` performs the same write for real. Should the data change between the two (another
-writer got there first), :class:`ServiceAdmin` turns the refusal into an admin error message, and
-the page's transaction leaves nothing behind.
+server error. So :class:`ServiceAdmin` makes the service's write there, once and for real, and
+if the service refuses it (having written nothing; the page's transaction is rolled back too)
+shows the page again with the refusal as the form's errors. Nothing is written to find out
+whether a write would be accepted. A refused deletion, inline change or action is reported as an
+admin error message.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -58,37 +58,38 @@ def service_call() -> Iterator[None]:
         raise ServiceRefused([_(CONFLICT)]) from error
 
 
-class _DryRun(Exception):
-    """Raised to roll back a write that was only made to see whether the service accepts it."""
+Refusal = ValidationError | PermissionDenied | IntegrityError
+
+# Where ServiceAdmin keeps a refusal for the form of the page it shows again.
+REFUSAL = "_service_refusal"
 
 
-Write = Callable[["ServiceForm"], Any]
+class WriteRefused(ServiceRefused):
+    """The service refused the form's write; the page is shown again with the refusal."""
+
+    def __init__(self, error: Refusal) -> None:
+        super().__init__(
+            [_(CONFLICT)] if isinstance(error, IntegrityError) else refusal_reasons(error)
+        )
+        self.error = error
 
 
 class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
-    """A model form that asks its service, in ``clean()``, whether the write would be accepted.
+    """A model form that shows the service's refusal of its write as its errors.
 
-    ``service_write`` is set by :class:`ServiceAdmin` for each request (it knows the user).
+    ``refusal`` is set by :class:`ServiceAdmin` when it shows the page again after a refusal.
     """
 
-    service_write: Write | None = None
+    refusal: Refusal | None = None
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        if self.errors or self.service_write is None:
-            return cleaned  # the service needs well-formed input; the field errors come first
-        try:
-            with transaction.atomic():
-                self.service_write(self)
-                raise _DryRun
-        except _DryRun:
-            pass
-        except ValidationError as error:
-            self._add_service_error(error)
-        except PermissionDenied as error:
-            self.add_error(None, refusal_reasons(error))
-        except IntegrityError:
-            # A database constraint the service did not check first; the savepoint is gone.
+        if isinstance(self.refusal, ValidationError):
+            self._add_service_error(self.refusal)
+        elif isinstance(self.refusal, PermissionDenied):
+            self.add_error(None, refusal_reasons(self.refusal))
+        elif isinstance(self.refusal, IntegrityError):
+            # A database constraint the service did not check first.
             self.add_error(None, ValidationError(_(CONFLICT), code="conflict"))
         return cleaned
 
@@ -133,15 +134,13 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ):
         form = super().get_form(request, obj, change, **kwargs)
-
-        def service_write(bound: ServiceForm) -> Any:
-            return self.write(request, fresh(bound.instance), bound)
-
-        return type(form.__name__, (form,), {"service_write": staticmethod(service_write)})
+        return type(form.__name__, (form,), {"refusal": getattr(request, REFUSAL, None)})
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        with service_call():
+        try:
             saved = self.write(request, fresh(obj) if change else None, form)
+        except (ValidationError, PermissionDenied, IntegrityError) as error:
+            raise WriteRefused(error) from error
         # The admin logs and redirects with the object it built; give it the saved identity.
         obj.pk = saved.pk
         obj._state.adding = False
@@ -171,6 +170,9 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except WriteRefused as refused:
+            setattr(request, REFUSAL, refused.error)
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ServiceRefused as refused:
             return self._refused(request, refused)

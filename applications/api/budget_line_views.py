@@ -1,6 +1,6 @@
 """Budget lines and their flat export. Every write goes through ``budgets.services``, which
-locks the application and re-checks every rule; a refused write answers 400 with each broken rule
-and its numbers."""
+locks the application and checks every rule before it writes; a refused write answers 400 with
+each broken rule and its numbers."""
 
 from io import BytesIO
 from typing import Any

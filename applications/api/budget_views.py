@@ -1,6 +1,6 @@
 """An application's budget: its R&D projects and their partners, the grantees' terms, and the
 budget summary. Every write goes through ``budgets.services`` (which locks the application and
-re-checks every rule); the summary is the one the pages and workbooks read."""
+checks every rule before it writes); the summary is the one the pages and workbooks read."""
 
 from typing import Any
 

@@ -4,11 +4,14 @@ These rows map one to one onto model rows and no rule spans them, so import-expo
 them itself, made safe: every instance passes the model's ``full_clean()``
 (``clean_model_instances``), the import runs in one transaction, and that transaction is
 rolled back if any row is invalid or fails (``rollback_on_validation_errors``): all rows or
-none. The same upload checks as for budgets apply first (size, macros, zip and XML bombs).
+none. The preview (and the confirmation, before it writes) reads and checks every row the same
+way with a resource that saves nothing. The same upload checks as for budgets apply first
+(size, macros, zip and XML bombs).
 """
 
 import hashlib
 from collections.abc import Sequence
+from copy import deepcopy
 from typing import Any
 
 import tablib
@@ -98,7 +101,38 @@ class ManagementWidget(ForeignKeyWidget):
         return found
 
 
-class OrganisationResource(resources.ModelResource):
+class DirectoryResource(resources.ModelResource):
+    """A resource that saves only when told to (``write``). Otherwise it reads and checks every
+    row as the import would and keeps the objects in memory: a row finds an earlier row's
+    object with its key as it would find the saved row."""
+
+    def __init__(self, *, write: bool) -> None:
+        super().__init__()
+        self.write = write
+        self.unsaved: dict[tuple[Any, ...], models.Model] = {}
+
+    def get_instance(self, instance_loader: Any, row: Any) -> models.Model | None:
+        if not self.write:
+            key = tuple(self.fields[name].clean(row) for name in self.get_import_id_fields())
+            if key in self.unsaved:
+                return deepcopy(self.unsaved[key])  # a copy, as a read from the database
+        found: models.Model | None = super().get_instance(instance_loader, row)
+        return found
+
+    def do_instance_save(self, instance: models.Model, is_create: bool) -> None:
+        if self.write:
+            super().do_instance_save(instance, is_create)
+            return
+        names = self.get_import_id_fields()
+        key = tuple(getattr(instance, self.fields[name].attribute) for name in names)
+        self.unsaved[key] = deepcopy(instance)
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        if self.write:  # resets the id sequences after new rows; nothing to reset otherwise
+            super().after_import(dataset, result, **kwargs)
+
+
+class OrganisationResource(DirectoryResource):
     name = Field(attribute="name", column_name="name", widget=TextWidget())
     legal_form = Field(
         attribute="legal_form", column_name="legal_form", widget=ChoiceWidget(LegalForm)
@@ -120,7 +154,7 @@ class OrganisationResource(resources.ModelResource):
         use_transactions = True
 
 
-class ClusterResource(resources.ModelResource):
+class ClusterResource(DirectoryResource):
     name = Field(attribute="name", column_name="name", widget=TextWidget())
     sector = Field(attribute="sector", column_name="sector", widget=TextWidget())
     location = Field(attribute="location", column_name="location", widget=TextWidget())
@@ -158,13 +192,13 @@ def _headings(
 
 
 def _read(
-    file: Upload, filename: str | None, resource: resources.ModelResource
+    file: Upload, filename: str | None, resource_class: type[DirectoryResource]
 ) -> tuple[bytes, Table]:
     limits = Limits.from_settings()
     data = read_upload(file, limits)
     check_package(data, limits, filename=filename or getattr(file, "name", None))
-    model = resource._meta.model
-    keys = list(resource.fields)
+    model = resource_class._meta.model
+    keys = list(resource_class.fields)
     accepted, expected = _headings(model, keys)
     workbook = open_workbook(data)
     try:
@@ -182,10 +216,9 @@ def _read(
     return data, table
 
 
-def _import(
-    resource: resources.ModelResource, file: Upload, filename: str | None, *, dry_run: bool
-) -> tuple[bytes, Table, list[RowChange], list[Problem]]:
-    data, table = _read(file, filename, resource)
+def _import(resource: DirectoryResource, table: Table) -> tuple[list[RowChange], list[Problem]]:
+    """Every row with what it does, and every problem; the rows are written only by a resource
+    that writes (then in one transaction, rolled back if any row has a problem)."""
     headers = [key for key in resource.fields if key in table.columns]
     dataset = tablib.Dataset(headers=headers)
     numbers = []
@@ -194,8 +227,7 @@ def _import(
         numbers.append(number)
     result = resource.import_data(
         dataset,
-        dry_run=dry_run,
-        use_transactions=True,
+        use_transactions=resource.write,
         rollback_on_validation_errors=True,
         retain_instance_in_row_result=True,
     )
@@ -219,7 +251,7 @@ def _import(
         for number, row_result in zip(numbers, result.rows, strict=False)
         if row_result.import_type not in {"error", "invalid"}
     ]
-    return data, table, rows, problems
+    return rows, problems
 
 
 def _row_change(
@@ -245,32 +277,42 @@ def _ensure_officer(by: Any) -> None:
 
 
 def _preview(
-    resource: resources.ModelResource, file: Upload, by: Any, filename: str | None
+    resource_class: type[DirectoryResource], file: Upload, by: Any, filename: str | None
 ) -> Preview:
     _ensure_officer(by)
     try:
-        data, _table, rows, problems = _import(resource, file, filename, dry_run=True)
+        data, table = _read(file, filename, resource_class)
     except ImportRefused as refused:
         return Preview(problems=refused.problems)
+    rows, problems = _import(resource_class(write=False), table)
     token = "" if problems else signing.dumps({"f": _digest(data), "u": by.pk}, salt=TOKEN_SALT)
     return Preview(rows=rows, problems=problems, token=token)
 
 
 def _confirm(
-    resource: resources.ModelResource, file: Upload, token: str, by: Any, filename: str | None
+    resource_class: type[DirectoryResource],
+    file: Upload,
+    token: str,
+    by: Any,
+    filename: str | None,
 ) -> ImportResult:
+    """Import the file previewed with ``token``; refused (nothing written) if it has problems,
+    which are checked as in the preview before anything is written."""
     _ensure_officer(by)
+    data, table = _read(file, filename, resource_class)
+    _rows, problems = _import(resource_class(write=False), table)
+    if problems:
+        raise ImportRefused(problems)
+    try:
+        payload = signing.loads(token, salt=TOKEN_SALT, max_age=3600)
+    except signing.BadSignature as error:
+        raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)]) from error
+    if payload != {"f": _digest(data), "u": by.pk}:
+        raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)])
     with transaction.atomic():
-        data, _table, rows, problems = _import(resource, file, filename, dry_run=False)
-        if problems:  # import-export rolled its transaction back; make sure of ours too
-            transaction.set_rollback(True)
+        rows, problems = _import(resource_class(write=True), table)
+        if problems:  # the data changed since the check: leaving by the error rolls back
             raise ImportRefused(problems)
-        try:
-            payload = signing.loads(token, salt=TOKEN_SALT, max_age=3600)
-        except signing.BadSignature as error:
-            raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)]) from error
-        if payload != {"f": _digest(data), "u": by.pk}:
-            raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)])
     return ImportResult(
         created=sum(1 for row in rows if row.action == Action.CREATE),
         changed=sum(1 for row in rows if row.action == Action.CHANGE),
@@ -286,24 +328,24 @@ def _digest(data: bytes) -> str:
 
 def organisations_import_preview(*, file: Upload, by: Any, filename: str | None = None) -> Preview:
     """What importing organisations from ``file`` would do (officers only); writes nothing."""
-    return _preview(OrganisationResource(), file, by, filename)
+    return _preview(OrganisationResource, file, by, filename)
 
 
 def organisations_import_confirm(
     *, file: Upload, token: str, by: Any, filename: str | None = None
 ) -> ImportResult:
     """Import the previewed organisations: all rows or none."""
-    return _confirm(OrganisationResource(), file, token, by, filename)
+    return _confirm(OrganisationResource, file, token, by, filename)
 
 
 def clusters_import_preview(*, file: Upload, by: Any, filename: str | None = None) -> Preview:
     """What importing clusters from ``file`` would do (officers only); writes nothing. Their
     management organisations must exist (import organisations first)."""
-    return _preview(ClusterResource(), file, by, filename)
+    return _preview(ClusterResource, file, by, filename)
 
 
 def clusters_import_confirm(
     *, file: Upload, token: str, by: Any, filename: str | None = None
 ) -> ImportResult:
     """Import the previewed clusters: all rows or none."""
-    return _confirm(ClusterResource(), file, token, by, filename)
+    return _confirm(ClusterResource, file, token, by, filename)

@@ -2,23 +2,24 @@
 
 Preview first: every row with what it will create, change or leave as it is, every line the
 file leaves out (deleted), and every problem located by sheet, row and column, in the user's
-language. The preview also runs the real write in a transaction it rolls back, so a broken cap
-shows before anything is confirmed. Then confirm: the same file and the preview's token; the
-whole import is ONE call of ``budgets.services.budget_lines_write``, which locks the
-application and re-checks every rule on the result: all rows or none.
+language. The preview asks ``budgets.plan.check_plan`` what the write would give, the check the
+write itself makes, so a broken cap shows before anything is confirmed and nothing is written to
+find out. Then confirm: the same file and the preview's token; the whole import is ONE call of
+``budgets.services.budget_lines_write``, which locks the application and checks every rule on
+the result before it writes: all rows or none.
 
 Why django-import-export only parses and diffs here, and never writes: its write path commits
 the valid rows of a file that has invalid ones unless told otherwise, saves row by row without
-our lock and without re-checking the caps on the whole result, and its bulk mode skips
+our lock and without checking the caps on the whole result, and its bulk mode skips
 ``save()`` and with it the history of every line. ``rollback_on_validation_errors`` would fix
 the first, not the others. So the resource turns cells into lines and reports each cell's
 problem; the budget service, the one place budget lines are written, writes them.
 """
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Mapping, Sequence
+from copy import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
@@ -34,7 +35,9 @@ from kernel.money import format_eur
 from programmes.models import Organisation
 
 from .. import access
-from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
+from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase
+from ..plan import Plan, check_plan
+from ..selectors import budget_plan
 from ..services import NOT_YOURS, LineInput, budget_lines_write
 from ..violations import BudgetRuleError, Violation
 from ..workbooks.layout import (
@@ -85,6 +88,7 @@ class Parsed:
     deletes: Sequence[BudgetLine]
     problems: Sequence[Problem]
     lines: Sequence[tuple[int, BudgetLine]]  # (sheet row, parsed line) of every valid row
+    plan: Plan  # the budget as the file was read against
 
 
 def _ensure_may_write(application: Any, by: Any) -> None:
@@ -92,8 +96,9 @@ def _ensure_may_write(application: Any, by: Any) -> None:
         raise PermissionDenied(_(NOT_YOURS))
 
 
-def _context(application: Any, table: Table) -> BudgetContext:
-    """Everything the rows are looked up in, in a fixed number of queries."""
+def _context(application: Any, plan: Plan, table: Table) -> BudgetContext:
+    """Everything the rows are looked up in: the plan, and in a fixed number of queries the
+    organisations, positions and applications the file names."""
     names = {
         str(row["grantee"]).strip().lower()
         for _number, row in table.rows
@@ -114,27 +119,16 @@ def _context(application: Any, table: Table) -> BudgetContext:
     clusters = dict(
         application_model()._default_manager.filter(pk__in=numbers).values_list("pk", "cluster_id")
     )
-    existing = {
-        line_key(line): line
-        for line in BudgetLine.objects.filter(application_id=application.pk).select_related(
-            "rd_project", "grantee", "position"
-        )
-    }
     return BudgetContext(
         application=application,
         phases=phase_words(),
-        projects={
-            project.title.strip().casefold(): project
-            for project in RDProject.objects.filter(application_id=application.pk)
-        },
+        projects={project.title.strip().casefold(): project for project in plan.projects},
         organisations=organisations,
         positions={(p.basis, p.code): p for p in BudgetPosition.objects.all()},
-        terms={
-            terms.organisation_id: terms
-            for terms in GranteeTerms.objects.filter(application_id=application.pk)
-        },
+        terms=plan.terms,
         application_clusters=clusters,
-        existing=existing,
+        # Copies: the resource reads the file's cells into them, the plan's lines stay as read.
+        existing={line_key(line): copy(line) for line in plan.lines},
     )
 
 
@@ -176,81 +170,84 @@ def _cell_problems(table: Table, result: Any, context: BudgetContext) -> list[Pr
     return found
 
 
-def _changes(
-    old: BudgetLine | None, new: BudgetLine, old_values: tuple[Any, str]
-) -> list[FieldChange]:
+def _changes(old: BudgetLine | None, new: BudgetLine) -> list[FieldChange]:
     amount_heading = FLAT_COLUMNS[COLUMN_INDEX["eligible_amount"]].label
     justification_heading = FLAT_COLUMNS[COLUMN_INDEX["justification"]].label
-    old_amount, old_justification = old_values
     changes = []
-    if old is None or old_amount != new.eligible_amount:
-        before = "" if old is None else format_eur(old_amount)
+    if old is None or old.eligible_amount != new.eligible_amount:
+        before = "" if old is None else format_eur(old.eligible_amount)
         changes.append(FieldChange(amount_heading, before, format_eur(new.eligible_amount)))
     if (old is None and new.justification) or (
-        old is not None and old_justification != new.justification
+        old is not None and old.justification != new.justification
     ):
+        old_justification = "" if old is None else old.justification
         changes.append(FieldChange(justification_heading, old_justification, new.justification))
     return changes
 
 
-def _changed_column(old_amount: Decimal | None, line: BudgetLine) -> str:
-    """Where a row's change is: its amount, else its justification; a new line (no old
-    amount) is new in every cell, and is pointed at by its phase."""
-    if old_amount is None:
+def _changed_column(old: BudgetLine | None, line: BudgetLine) -> str:
+    """Where a row's change is: its amount, else its justification; a new line is new in every
+    cell, and is pointed at by its phase."""
+    if old is None:
         return "phase"
-    return "eligible_amount" if old_amount != line.eligible_amount else "justification"
+    return "eligible_amount" if old.eligible_amount != line.eligible_amount else "justification"
 
 
-def _parse(application: Any, file: Upload, filename: str | None) -> Parsed:
-    """Check and read the file and work out what it changes; writes nothing. A file that
-    cannot be read at all raises ``ImportRefused``; row problems are in ``problems``."""
-    data, table = _read(file, filename)
-    context = _context(application, table)
-    old_values = {
-        key: (line.eligible_amount, line.justification) for key, line in context.existing.items()
-    }
+def _parse_rows(table: Table, context: BudgetContext) -> tuple[BudgetLineResource, list[Problem]]:
+    """Every row read into a line by the resource (which writes nothing), and every cell's
+    problem."""
     headers = [key for key in IMPORT_KEYS if key in table.columns]
     dataset = tablib.Dataset(headers=headers)
     for number, row in table.rows:
         dataset.append([row.get(key) for key in headers])
         context.row_numbers.append(number)
     resource = BudgetLineResource(context)
-    result = resource.import_data(dataset, dry_run=False, use_transactions=False)
-    problems = _cell_problems(table, result, context)
+    result = resource.import_data(dataset, use_transactions=False)
+    return resource, _cell_problems(table, result, context)
 
-    rows: list[RowChange] = []
-    writes: list[LineInput] = []
-    in_file: set[LineKey] = set()
-    closed: list[Problem] = []
-    states = state_labels()
 
-    def closed_problem(
-        line: BudgetLine, row: int | None, column: str | None, prefix: str = ""
-    ) -> Problem:
-        message = say(
-            BUDGET_CLOSED,
-            {
-                "phase": Phase(line.phase).label,
-                "state": states.get(application.state, application.state),
-            },
-        )
-        return table.locate(column, row, Code.BUDGET_CLOSED, prefix + message)
+@dataclass
+class _Diff:
+    """What the file does to the stored lines, row by row, and where it touches a closed phase."""
 
-    for number, line, _is_new in resource.parsed:
-        key = line_key(line)
-        in_file.add(key)
-        existing = context.existing.get(key)
-        values = old_values.get(key, (None, ""))
-        changes = _changes(existing, line, values)
-        action = (
-            Action.CREATE if existing is None else (Action.CHANGE if changes else Action.UNCHANGED)
-        )
-        rows.append(RowChange(action, describe(line), table.sheet, number, changes))
+    rows: list[RowChange] = field(default_factory=list)
+    writes: list[LineInput] = field(default_factory=list)
+    deletes: list[BudgetLine] = field(default_factory=list)
+    closed: list[Problem] = field(default_factory=list)
+
+
+def _closed_problem(
+    application: Any,
+    table: Table,
+    line: BudgetLine,
+    row: int | None,
+    column: str | None,
+    prefix: str = "",
+) -> Problem:
+    state = state_labels().get(application.state, application.state)
+    message = say(BUDGET_CLOSED, {"phase": Phase(line.phase).label, "state": state})
+    return table.locate(column, row, Code.BUDGET_CLOSED, prefix + message)
+
+
+def _diff_rows(
+    application: Any,
+    table: Table,
+    stored: Mapping[LineKey, BudgetLine],
+    parsed: Sequence[tuple[int, BudgetLine, bool]],
+) -> _Diff:
+    """Each row created, changed or left as it is; the created and changed are written."""
+    diff = _Diff()
+    for number, line, _is_new in parsed:
+        old = stored.get(line_key(line))
+        changes = _changes(old, line)
+        action = Action.CREATE if old is None else (Action.CHANGE if changes else Action.UNCHANGED)
+        diff.rows.append(RowChange(action, describe(line), table.sheet, number, changes))
         if action == Action.UNCHANGED:
             continue
         if not application.is_budget_open(line.phase):
-            closed.append(closed_problem(line, number, _changed_column(values[0], line)))
-        writes.append(
+            column = _changed_column(old, line)
+            diff.closed.append(_closed_problem(application, table, line, number, column))
+        diff.writes.append(
             LineInput(
                 phase=line.phase,
                 grantee=line.grantee,
@@ -261,32 +258,55 @@ def _parse(application: Any, file: Upload, filename: str | None) -> Parsed:
                 justification=line.justification,
             )
         )
-    deletes: list[BudgetLine] = []
+    return diff
+
+
+def _diff_left_out(
+    application: Any,
+    table: Table,
+    stored: Mapping[LineKey, BudgetLine],
+    in_file: set[LineKey],
+    diff: _Diff,
+) -> None:
+    """The stored lines the file leaves out are deleted."""
     amount_heading = FLAT_COLUMNS[COLUMN_INDEX["eligible_amount"]].label
-    if not problems:  # with rows missing, the lines left out are not known
-        for key, line in context.existing.items():
-            if key in in_file:
-                continue
-            deletes.append(line)
-            description = describe(line)
-            rows.append(
-                RowChange(
-                    Action.DELETE,
-                    description,
-                    changes=[FieldChange(amount_heading, format_eur(old_values[key][0]), "")],
-                )
+    for key, line in stored.items():
+        if key in in_file:
+            continue
+        diff.deletes.append(line)
+        description = describe(line)
+        diff.rows.append(
+            RowChange(
+                Action.DELETE,
+                description,
+                changes=[FieldChange(amount_heading, format_eur(line.eligible_amount), "")],
             )
-            if not application.is_budget_open(line.phase):
-                prefix = say(LINE_NOT_IN_FILE, {"line": description}) + " "
-                closed.append(closed_problem(line, None, None, prefix))
+        )
+        if not application.is_budget_open(line.phase):
+            prefix = say(LINE_NOT_IN_FILE, {"line": description}) + " "
+            diff.closed.append(_closed_problem(application, table, line, None, None, prefix))
+
+
+def _parse(application: Any, file: Upload, filename: str | None) -> Parsed:
+    """Check and read the file and work out what it changes; writes nothing. A file that
+    cannot be read at all raises ``ImportRefused``; row problems are in ``problems``."""
+    data, table = _read(file, filename)
+    plan = budget_plan(application)
+    resource, problems = _parse_rows(table, _context(application, plan, table))
+    stored = {line_key(line): line for line in plan.lines}
+    diff = _diff_rows(application, table, stored, resource.parsed)
+    if not problems:  # with rows missing, the lines left out are not known
+        in_file = {line_key(line) for _number, line, _new in resource.parsed}
+        _diff_left_out(application, table, stored, in_file, diff)
     return Parsed(
         digest=hashlib.sha256(data).hexdigest(),
         table=table,
-        rows=rows,
-        writes=writes,
-        deletes=deletes,
-        problems=[*problems, *closed],
+        rows=diff.rows,
+        writes=diff.writes,
+        deletes=diff.deletes,
+        problems=[*problems, *diff.closed],
         lines=[(number, line) for number, line, _new in resource.parsed],
+        plan=plan,
     )
 
 
@@ -320,9 +340,9 @@ def _rows_of(violation: Violation, parsed: Parsed) -> list[int]:
     return where(lambda line: True)
 
 
-def _violation_problems(error: BudgetRuleError, parsed: Parsed) -> list[Problem]:
+def _violation_problems(violations: Sequence[Violation], parsed: Parsed) -> list[Problem]:
     found = []
-    for violation in error.violations:
+    for violation in violations:
         rows = _rows_of(violation, parsed)
         located = parsed.table.locate(
             "eligible_amount" if rows else None,
@@ -355,27 +375,18 @@ def _write(application: Any, parsed: Parsed, by: Any) -> None:
             application=application, writes=parsed.writes, deletes=parsed.deletes, by=by
         )
     except BudgetRuleError as error:
-        raise ImportRefused(_violation_problems(error, parsed)) from error
+        raise ImportRefused(_violation_problems(error.violations, parsed)) from error
     except ValidationError as error:
         raise ImportRefused(_validation_problems(error, parsed)) from error
 
 
-class _DryRun(Exception):
-    """Leaves the dry run's transaction, rolling it back."""
-
-
-def _dry_run(application: Any, parsed: Parsed, by: Any) -> list[Problem]:
-    """What the real write would refuse, found by writing and rolling back."""
+def _rule_problems(parsed: Parsed) -> list[Problem]:
+    """The budget rules the import would break, from the check its write makes first
+    (``check_plan``); a file that changes nothing breaks none."""
     if not parsed.writes and not parsed.deletes:
         return []
-    try:
-        with transaction.atomic():
-            _write(application, parsed, by)
-            raise _DryRun
-    except _DryRun:
-        return []
-    except ImportRefused as refused:
-        return refused.problems
+    check = check_plan(parsed.plan, writes=parsed.writes, deletes=parsed.deletes)
+    return _violation_problems(check.violations, parsed)
 
 
 def budget_fingerprint(application: Any) -> str:
@@ -419,7 +430,7 @@ def budget_import_preview(
             parsed = _parse(application, file, filename)
         except ImportRefused as refused:
             return Preview(problems=refused.problems)
-        problems = list(parsed.problems) or _dry_run(application, parsed, by)
+        problems = list(parsed.problems) or _rule_problems(parsed)
     token = "" if problems else _token(application, parsed, by)
     return Preview(rows=parsed.rows, problems=problems, token=token)
 

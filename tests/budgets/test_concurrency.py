@@ -1,9 +1,9 @@
 """Concurrent budget writes on PostgreSQL, with real threads and transactions.
 
 Every writer is within the cap alone and all of them together are over it. A barrier starts
-them together, and the rule check that runs under the application's row lock is slowed down,
-so that without the lock every writer would check the cap before any other had committed and
-all would pass.
+them together, and the rule check that runs under the application's row lock (between reading
+the plan and writing) is slowed down, so that without the lock every writer would check the cap
+before any other had committed and all would pass.
 """
 
 from collections.abc import Callable
@@ -13,7 +13,7 @@ import pytest
 
 from budgets import services
 from budgets.models import BudgetLine, RDProject
-from budgets.selectors import budget_summary
+from budgets.plan import check_plan
 from budgets.services import rd_project_create
 from budgets.violations import BudgetRuleError, Rule
 
@@ -34,9 +34,9 @@ CAP_CENTS = 50_000_000
 
 @pytest.fixture
 def slow_rule_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    """During a race, widen the window between a write and the re-check of every rule."""
+    """During a race, widen the window between reading the plan and writing."""
 
-    monkeypatch.setattr(services, "budget_summary", slowed(budget_summary, HOLD_LOCK_SECONDS))
+    monkeypatch.setattr(services, "check_plan", slowed(check_plan, HOLD_LOCK_SECONDS))
 
 
 def test_concurrent_concept_lines_never_break_the_annual_cap(

@@ -4,6 +4,8 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -61,6 +63,30 @@ def test_organisations_import_preview_lists_new_and_changed_rows(officer):
     assert preview.problems == []
     assert [row.action for row in preview.rows] == [Action.CREATE, Action.CREATE, Action.CHANGE]
     assert Organisation.objects.count() == 1
+
+
+def test_organisations_preview_reads_a_repeated_row_as_the_import_does_and_writes_nothing(
+    officer,
+):
+    """The second row finds the first one's organisation, as the import finds the saved row;
+    the preview makes no write. (Its only savepoints are Django's around the check-constraint
+    queries of ``full_clean``.)"""
+    moved = ("Bosch GmbH", "company", "large", "DE", "Stuttgart")
+    data = organisations(GOOD[1], moved)
+
+    with translation.override("en"):
+        with CaptureQueriesContext(connection) as captured:
+            preview = organisations_import_preview(file=data, filename="o.xlsx", by=officer)
+        result = organisations_import_confirm(
+            file=data, filename="o.xlsx", token=preview.token, by=officer
+        )
+
+    assert preview.problems == []
+    assert [row.action for row in preview.rows] == [Action.CREATE, Action.CHANGE]
+    kinds = {query["sql"].split(None, 1)[0].upper() for query in captured}
+    assert not kinds & {"INSERT", "UPDATE", "DELETE"}
+    assert [row.action for row in result.rows] == [Action.CREATE, Action.CHANGE]
+    assert Organisation.objects.get(name="Bosch GmbH").city == "Stuttgart"
 
 
 def test_organisations_import_confirm_creates_and_changes_them(officer):

@@ -1,6 +1,6 @@
 """The budget grid: positions × years per grantee, amounts typed in the user's locale, saved in
 one write (all or nothing), refused writes shown at the cells with the rule and the numbers, and
-the live preview whose figures come from the budget summary of a write that is rolled back.
+the live preview whose figures come from the check the write makes (nothing is written).
 
 Expected figures are computed here in integer cents from the rules, not read from the engine.
 """

@@ -62,7 +62,7 @@ def terms_of(application: Any, organisations: Iterable[Organisation]) -> dict[in
     if missing:
         with transaction.atomic():
             for organisation in missing:
-                found[organisation.pk] = grantee_terms_ensure(application, organisation)
+                found[organisation.pk] = grantee_terms_ensure(application, organisation, by=None)
             transaction.set_rollback(True)
     return found
 

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from funding.changes import ensure_changeable
-from funding.history import CHANGED, CREATED, record_history
+from funding.history import (
+    CHANGED,
+    CREATED,
+    delete_with_history,
+    record_history,
+    save_with_history,
+)
 from programmes import access
 from programmes.models import Basis, FundingRateDefault, LegalForm, Organisation
 
@@ -105,9 +111,10 @@ def budget_change(application: Any, *, by: Any, phases: Iterable[str]) -> Iterat
             raise BudgetRuleError(violations)
 
 
-def grantee_terms_ensure(application: Any, organisation: Organisation) -> GranteeTerms:
-    """The organisation's terms in this application; created from the programme's defaults for
-    its legal form and size the first time. Partners abroad always get rate 0."""
+def grantee_terms_ensure(application: Any, organisation: Organisation, *, by: Any) -> GranteeTerms:
+    """The organisation's terms in this application; created (by ``by``, in their history) from
+    the programme's defaults for its legal form and size the first time. Partners abroad always
+    get rate 0."""
     existing = GranteeTerms.objects.filter(
         application_id=application.pk, organisation=organisation
     ).first()
@@ -131,7 +138,7 @@ def grantee_terms_ensure(application: Any, organisation: Organisation) -> Grante
         has_projektpauschale=bool(default and default.has_projektpauschale),
     )
     terms.full_clean()
-    terms.save()
+    save_with_history(terms, by=by)
     return terms
 
 
@@ -144,7 +151,9 @@ def grantee_terms_set(
     has_projektpauschale: bool,
     by: Any,
 ) -> GranteeTerms:
-    """Set how an organisation is funded. Allowed while every phase it has lines in is open."""
+    """Set how an organisation is funded. Allowed while every phase it has lines in is open.
+    Each change is kept in the terms' history with its writer; setting the terms they have
+    already writes nothing."""
     with budget_change(application, by=by, phases=()) as locked:
         phases_with_lines = set(
             BudgetLine.objects.filter(application_id=locked.pk, grantee=organisation).values_list(
@@ -154,19 +163,22 @@ def grantee_terms_set(
         _ensure_open(locked, phases_with_lines)
         if not any(locked.is_budget_open(phase) for phase in Phase):
             _ensure_open(locked, Phase)
-        terms = grantee_terms_ensure(locked, organisation)
+        terms = grantee_terms_ensure(locked, organisation, by=by)
+        wanted = (basis, funding_rate, has_projektpauschale)
+        if (terms.basis, terms.funding_rate, terms.has_projektpauschale) == wanted:
+            return terms  # nothing changes, so nothing is written (and no history row)
         terms.basis = basis
         terms.funding_rate = funding_rate
         terms.has_projektpauschale = has_projektpauschale
         terms.full_clean()
-        terms.save()
+        save_with_history(terms, by=by)
     return terms
 
 
 def _save_line(application: Any, line: BudgetLine, by: Any) -> BudgetLine:
     if line.rd_project is not None and line.rd_project.application_id != application.pk:
         raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
-    grantee_terms_ensure(application, line.grantee)
+    grantee_terms_ensure(application, line.grantee, by=by)
     line.full_clean()
     line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
     line.save()
@@ -220,7 +232,7 @@ def budget_lines_write(
             )
         }
         for grantee in {item.grantee.pk: item.grantee for item in writes}.values():
-            grantee_terms_ensure(locked, grantee)
+            grantee_terms_ensure(locked, grantee, by=by)
         now = timezone.now()
         created: dict[tuple[Any, ...], BudgetLine] = {}
         changed: dict[tuple[Any, ...], BudgetLine] = {}
@@ -305,44 +317,60 @@ def rd_project_create(
             end_month=end_month,
         )
         project.full_clean()
-        project.save()
+        save_with_history(project, by=by)
     return project
 
 
 def rd_project_update(*, project: RDProject, by: Any, **changes: Any) -> RDProject:
-    """Change a project's title, description or months (not its application)."""
+    """Change a project's title, description or months (not its application), kept in its
+    history with the writer; a change to the values it has already writes nothing."""
     ensure_changeable(changes, PROJECT_FIELDS)
     with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
         current = RDProject.objects.filter(pk=project.pk, application_id=locked.pk).first()
         if current is None:
             raise ValidationError(_(PROJECT_GONE))
+        stored = {name: getattr(current, name) for name in changes}
         for name, value in changes.items():
             setattr(current, name, value)
-        current.full_clean()
-        current.save()
+        current.full_clean()  # first, as it moves months to their first day
+        if all(getattr(current, name) == value for name, value in stored.items()):
+            return current  # nothing changes, so nothing is written (and no history row)
+        save_with_history(current, by=by)
     return current
 
 
 def rd_project_delete(*, project: RDProject, by: Any) -> None:
-    """Delete a project with its budget lines (each deletion kept in the lines' history)."""
+    """Delete a project with its budget lines and partners (each deletion kept in their
+    history)."""
     with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]):
         for line in project.budget_lines.all():
             line._history_user = by  # type: ignore[attr-defined]
             line.delete()
-        project.delete()
+        for partner in project.partners.all():
+            delete_with_history(partner, by=by)
+        delete_with_history(project, by=by)
 
 
 def project_partner_add(
     *, project: RDProject, organisation: Organisation, is_lead: bool = False, by: Any
 ) -> ProjectPartner:
-    """Add a partner to a project (the lead replaces any earlier lead)."""
+    """Add a partner to a project, or change whether it leads (the lead replaces any earlier
+    lead); each change is kept in the partners' history with its writer."""
     with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as locked:
+        partner = ProjectPartner.objects.filter(project=project, organisation=organisation).first()
         if is_lead:
-            project.partners.filter(is_lead=True).update(is_lead=False)
-        partner, _created = ProjectPartner.objects.update_or_create(
-            project=project, organisation=organisation, defaults={"is_lead": is_lead}
-        )
-        grantee_terms_ensure(locked, organisation)
+            # One lead per project: at most one to step down, saved first for the constraint.
+            leads = project.partners.filter(is_lead=True)
+            for earlier in leads.exclude(pk=partner.pk) if partner else leads:
+                earlier.is_lead = False
+                save_with_history(earlier, by=by)
+        if partner is None:
+            partner = ProjectPartner(project=project, organisation=organisation, is_lead=is_lead)
+            save_with_history(partner, by=by)
+        elif partner.is_lead != is_lead:
+            partner.is_lead = is_lead
+            save_with_history(partner, by=by)
+        grantee_terms_ensure(locked, organisation, by=by)
     return partner
 
 
@@ -360,4 +388,4 @@ def project_partner_remove(*, partner: ProjectPartner, by: Any) -> None:
                     )
                 ]
             )
-        partner.delete()
+        delete_with_history(partner, by=by)

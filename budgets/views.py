@@ -78,7 +78,7 @@ def _preview(
     runs inside a transaction that is rolled back, so nothing is written."""
     with transaction.atomic():
         for grantee in spec.grantees:
-            grantee_terms_ensure(application, grantee.organisation)
+            grantee_terms_ensure(application, grantee.organisation, by=user)
         summary = budget_summary_preview(application, writes=form.writes, deletes=form.deletes)
         try:
             budget_lines_write(

@@ -20,6 +20,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import CharWidget, ForeignKeyWidget
 
+from funding.history import name_author
 from programmes import access
 from programmes.models import Cluster, LegalForm, Organisation, SizeClass
 
@@ -119,6 +120,10 @@ class OrganisationResource(resources.ModelResource):
         skip_html_diff = True
         use_transactions = True
 
+    def before_save_instance(self, instance: Organisation, row: Any, **kwargs: Any) -> None:
+        # The importing officer is the author of the organisation's history row.
+        name_author(instance, by=kwargs["by"])
+
 
 class ClusterResource(resources.ModelResource):
     name = Field(attribute="name", column_name="name", widget=TextWidget())
@@ -183,7 +188,12 @@ def _read(
 
 
 def _import(
-    resource: resources.ModelResource, file: Upload, filename: str | None, *, dry_run: bool
+    resource: resources.ModelResource,
+    file: Upload,
+    filename: str | None,
+    *,
+    dry_run: bool,
+    by: Any,
 ) -> tuple[bytes, Table, list[RowChange], list[Problem]]:
     data, table = _read(file, filename, resource)
     headers = [key for key in resource.fields if key in table.columns]
@@ -198,6 +208,7 @@ def _import(
         use_transactions=True,
         rollback_on_validation_errors=True,
         retain_instance_in_row_result=True,
+        by=by,  # passed on to the resource's hooks
     )
     problems: list[Problem] = []
     for invalid in result.invalid_rows:
@@ -249,7 +260,7 @@ def _preview(
 ) -> Preview:
     _ensure_officer(by)
     try:
-        data, _table, rows, problems = _import(resource, file, filename, dry_run=True)
+        data, _table, rows, problems = _import(resource, file, filename, dry_run=True, by=by)
     except ImportRefused as refused:
         return Preview(problems=refused.problems)
     token = "" if problems else signing.dumps({"f": _digest(data), "u": by.pk}, salt=TOKEN_SALT)
@@ -261,7 +272,7 @@ def _confirm(
 ) -> ImportResult:
     _ensure_officer(by)
     with transaction.atomic():
-        data, _table, rows, problems = _import(resource, file, filename, dry_run=False)
+        data, _table, rows, problems = _import(resource, file, filename, dry_run=False, by=by)
         if problems:  # import-export rolled its transaction back; make sure of ours too
             transaction.set_rollback(True)
             raise ImportRefused(problems)

@@ -563,7 +563,7 @@ def world(application_a, manager_a, officer, auditor, university, company, partn
             project_partner_add(
                 project=project, organisation=organisation, is_lead=index == 0, by=officer
             )
-    grantee_terms_ensure(application, management)
+    grantee_terms_ensure(application, management, by=officer)
     Application.objects.filter(pk=application.pk).update(state=State.DRAFT)
 
     programme = application.round.programme

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from budgets.api.serializers import CappedSerializer, FiguresSerializer, ViolationSerializer
+from budgets.audit import Action, Record
 from funding.api.fields import StrictInput, money
 from programmes.models import Cluster, Round
 
@@ -125,6 +126,29 @@ class TransitionRecordSerializer(serializers.ModelSerializer):  # type: ignore[t
     class Meta:
         model = ApplicationTransition
         fields = ["id", "transition", "source_state", "target_state", "by", "at", "comment"]
+
+
+class FieldChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    field = serializers.CharField()
+    label = serializers.CharField(help_text="The field in the language asked for.")
+    old = serializers.CharField(
+        source="old_text", allow_null=True, help_text="null when the row was created."
+    )
+    new = serializers.CharField(source="new_text")
+
+
+class RecordedChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A change of the grantee terms, an R&D project, a partner or an organisation taking part:
+    when, by whom (null: an operator's command), and what changed from what to what."""
+
+    at = serializers.DateTimeField()
+    by = serializers.CharField(source="by_username", allow_null=True)
+    record = serializers.ChoiceField(choices=Record.choices)
+    record_id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=Action.choices)
+    subject = serializers.CharField(help_text="Which row, e.g. “Grantee terms of TU Dresden”.")
+    summary = serializers.CharField(help_text="e.g. “funding rate 50.00 % → 60.00 %”.")
+    changes = FieldChangeSerializer(many=True)
 
 
 class RoundLineSerializer(serializers.Serializer):  # type: ignore[type-arg]

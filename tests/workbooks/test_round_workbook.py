@@ -9,31 +9,36 @@ from django.test.utils import CaptureQueriesContext
 from applications.models import ApplicationTransition
 from applications.review_selectors import round_ranking
 from applications.selectors import round_overview
-from applications.states import State
 from budgets.selectors import budget_summary
 from budgets.services import budget_lines_write
 from budgets.workbooks import ROUND_SHEETS, round_workbook, round_workbook_filename
 from budgets.workbooks.cells import put_text
+from programmes.access import Role
 
+from ..budgets.support import fire
 from ..competition.support import competition_rows, reviews_for_selection
-from ..factories import ApplicationFactory, ClusterFactory, RoundFactory
-from .support import concept_lines, put_in_state, reopen
+from ..factories import ApplicationFactory, ClusterFactory, RoundFactory, user_with_role
+from .support import concept_lines, reopen
 
 pytestmark = pytest.mark.django_db
+
+REVISION = "Please explain the partner regions."
 
 
 @pytest.fixture
 def round_with_two(budget, cluster_b, manager_b, officer):
     """Cluster A in the concept phase (committed), cluster B's draft with a concept budget
-    (not committed), and an application of another round that must not show."""
+    (not committed; submitted once and sent back for revision), and an application of another
+    round that must not show."""
     draft = ApplicationFactory(round=budget.application.round, cluster=cluster_b, with_region=True)
     budget_lines_write(
         application=draft,
         writes=concept_lines(draft, cluster_b.management_organisation),
         by=manager_b,
     )
-    put_in_state(draft, State.SUBMITTED, by=manager_b)
-    draft = put_in_state(draft, State.DRAFT, by=officer)
+    draft = fire(draft, "submit", manager_b)
+    draft = fire(draft, "start_review", officer)
+    draft = fire(draft, "request_revision", officer, REVISION)
     other_round = RoundFactory(programme=budget.application.round.programme, number=2)
     ApplicationFactory(round=other_round, cluster=ClusterFactory(name="Cluster C"))
     return budget.application, draft
@@ -92,10 +97,11 @@ def test_round_workbook_lists_every_state_change_in_the_audit_trail(round_with_t
     workbook = reopen(round_workbook(committed.round, by=officer).to_bytes())
     trail = workbook.worksheets[2]
 
-    rows = list(trail.iter_rows(min_row=2, values_only=True))
+    rows = [row for row in trail.iter_rows(min_row=2, values_only=True) if row[4] is not None]
     changes = ApplicationTransition.objects.filter(application__in=[committed, draft])
-    assert len(rows) == changes.count() == 3
-    assert {(row[0], row[3], row[7]) for row in rows} == {
+    # A: submit, start_review, select, start_concept_phase; B: submit, start_review and back.
+    assert len(rows) == changes.count() == 7
+    assert {(row[0], row[3], row[7] or "") for row in rows} == {
         (change.application_id, change.by.username, change.comment) for change in changes
     }
 
@@ -120,8 +126,10 @@ def test_round_workbook_query_count_does_not_grow_with_the_applications(
     with CaptureQueriesContext(connection) as two:
         round_workbook(committed.round, by=officer)
     for name in ("Cluster D", "Cluster E"):
-        more = ApplicationFactory(round=committed.round, cluster=ClusterFactory(name=name))
-        put_in_state(more, State.SUBMITTED, by=officer)
+        cluster = ClusterFactory(name=name)
+        manager = user_with_role(f"manager-{name}", Role.CLUSTER_MANAGEMENT, cluster)
+        more = ApplicationFactory(round=committed.round, cluster=cluster, with_region=True)
+        fire(more, "submit", manager)
     with CaptureQueriesContext(connection) as four:
         round_workbook(committed.round, by=officer)
 

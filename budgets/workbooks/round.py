@@ -402,7 +402,7 @@ def _audit_trail_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
             put_text(ws, row, 8, event.comment).alignment = WRAP
         else:
             put_text(ws, row, 9, event.subject)
-            put_text(ws, row, 10, event.action.label)
+            put_text(ws, row, 10, str(event.action.label))
             put_text(ws, row, 11, event.summary).alignment = WRAP
     fit_columns(ws)
     print_setup(ws, header_rows=1, freeze="A2")

@@ -5,13 +5,17 @@ with its numbers."""
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from kernel.admin_forms import ReadOnlyAdmin, ServiceAdmin, ServiceForm, related_filter
+from kernel.admin_forms import (
+    HistoryAdmin,
+    ReadOnlyAdmin,
+    ServiceAdmin,
+    ServiceForm,
+    related_filter,
+)
 from kernel.money import format_eur
 
 from .models import BudgetLine, BudgetPosition, GranteeTerms, ProjectPartner, RDProject
@@ -72,13 +76,14 @@ class ProjectPartnerInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(RDProject)
-class RDProjectAdmin(ServiceAdmin):
+class RDProjectAdmin(ServiceAdmin, HistoryAdmin):
     list_display = ["title", "application", "start_month", "end_month", "partner_count"]
     list_filter = [APPLICATION_FILTER]
     list_select_related = APPLICATION
     search_fields = ["title", *APPLICATION_SEARCH]
     autocomplete_fields = ["application"]
     inlines = [ProjectPartnerInline]
+    history_list_display = ["title", "start_month", "end_month"]
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return list(self.inlines) if obj else []  # a new project has no partners yet
@@ -112,12 +117,13 @@ class RDProjectAdmin(ServiceAdmin):
 
 
 @admin.register(ProjectPartner)
-class ProjectPartnerAdmin(ServiceAdmin):
+class ProjectPartnerAdmin(ServiceAdmin, HistoryAdmin):
     list_display = ["organisation", "project", "is_lead"]
     list_filter = ["is_lead", "organisation__country", "organisation__legal_form"]
     list_select_related = ["organisation", "project"]
     search_fields = ["organisation__name", "project__title", "project__application__cluster__name"]
     autocomplete_fields = ["project", "organisation"]
+    history_list_display = ["is_lead"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["project", "organisation"] if obj else []
@@ -136,12 +142,13 @@ class ProjectPartnerAdmin(ServiceAdmin):
 
 
 @admin.register(GranteeTerms)
-class GranteeTermsAdmin(ServiceAdmin):
+class GranteeTermsAdmin(ServiceAdmin, HistoryAdmin):
     list_display = ["organisation", "application", "basis", "funding_rate", "has_projektpauschale"]
     list_filter = ["basis", "has_projektpauschale", "organisation__legal_form", APPLICATION_FILTER]
     list_select_related = [*APPLICATION, "organisation"]
     search_fields = ["organisation__name", *APPLICATION_SEARCH]
     autocomplete_fields = ["application", "organisation"]
+    history_list_display = ["basis", "funding_rate", "has_projektpauschale"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["application", "organisation"] if obj else []
@@ -163,7 +170,7 @@ class GranteeTermsAdmin(ServiceAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ServiceAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class BudgetLineAdmin(ServiceAdmin, HistoryAdmin):
     list_display = [
         "application",
         "phase",
@@ -213,20 +220,6 @@ class BudgetLineAdmin(ServiceAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     def remove(self, request: HttpRequest, original: Any) -> None:
         budget_line_delete(line=original, by=request.user)
 
-    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A revert is a new write: it is made on the change page, where the rules run.
-        return True
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        if request.method == "POST":
-            raise PermissionDenied
-        page: HttpResponse = super().history_form_view(
-            request, object_id, version_id, extra_context
-        )
-        return page
-
 
 HistoricalBudgetLine = BudgetLine.history.model
 
@@ -255,3 +248,65 @@ class HistoricalBudgetLineAdmin(ReadOnlyAdmin):
     @admin.display(description=_("eligible amount"), ordering="eligible_amount")
     def eligible(self, line: Any) -> str:
         return format_eur(line.eligible_amount)
+
+
+@admin.register(GranteeTerms.history.model)
+class HistoricalGranteeTermsAdmin(ReadOnlyAdmin):
+    """Every change of every grantee's terms: who, when, which basis, rate and Pauschale."""
+
+    list_display = [
+        "history_date",
+        "history_type",
+        "history_user",
+        "application",
+        "organisation",
+        "basis",
+        "funding_rate",
+        "has_projektpauschale",
+    ]
+    list_filter = ["history_type", "basis", "has_projektpauschale", "history_date"]
+    list_select_related = [*APPLICATION, "history_user", "organisation"]
+    search_fields = ["organisation__name", "history_user__username", *APPLICATION_SEARCH]
+    date_hierarchy = "history_date"
+
+
+@admin.register(RDProject.history.model)
+class HistoricalRDProjectAdmin(ReadOnlyAdmin):
+    """Every change of every R&D project, deleted projects included."""
+
+    list_display = [
+        "history_date",
+        "history_type",
+        "history_user",
+        "title",
+        "application",
+        "start_month",
+        "end_month",
+    ]
+    list_filter = ["history_type", "history_date"]
+    list_select_related = [*APPLICATION, "history_user"]
+    search_fields = ["title", "history_user__username", *APPLICATION_SEARCH]
+    date_hierarchy = "history_date"
+
+
+@admin.register(ProjectPartner.history.model)
+class HistoricalProjectPartnerAdmin(ReadOnlyAdmin):
+    """Every partner added to, changed in or removed from a project."""
+
+    list_display = [
+        "history_date",
+        "history_type",
+        "history_user",
+        "organisation",
+        "project",
+        "is_lead",
+    ]
+    list_filter = ["history_type", "is_lead", "history_date"]
+    list_select_related = ["history_user", "organisation", "project"]
+    search_fields = [
+        "organisation__name",
+        "project__title",
+        "history_user__username",
+        "project__application__cluster__name",
+    ]
+    date_hierarchy = "history_date"

@@ -59,6 +59,10 @@ class RDProject(models.Model):
     start_month = models.DateField(_("start month"), help_text=_("The first day of the month."))
     end_month = models.DateField(_("end month"), help_text=_("The first day of the last month."))
 
+    history = HistoricalRecords(
+        verbose_name=_("change of an R&D project"), verbose_name_plural=_("changes of R&D projects")
+    )
+
     class Meta:
         verbose_name = _("R&D project")
         verbose_name_plural = _("R&D projects")
@@ -94,6 +98,11 @@ class ProjectPartner(models.Model):
     )
     is_lead = models.BooleanField(_("lead partner"), default=False)
 
+    history = HistoricalRecords(
+        verbose_name=_("change of a project partner"),
+        verbose_name_plural=_("changes of project partners"),
+    )
+
     class Meta:
         verbose_name = _("project partner")
         verbose_name_plural = _("project partners")
@@ -122,6 +131,11 @@ class GranteeTerms(models.Model):
     basis = models.CharField(_("basis"), max_length=3, choices=Basis.choices)
     funding_rate = PercentField(_("funding rate (%)"))
     has_projektpauschale = models.BooleanField(_("Projektpauschale applies"), default=False)
+
+    history = HistoricalRecords(
+        verbose_name=_("change of grantee terms"),
+        verbose_name_plural=_("changes of grantee terms"),
+    )
 
     class Meta:
         verbose_name = _("grantee terms")

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kernel.changes import ensure_changeable
-from kernel.history import CHANGED, CREATED, record_history
+from kernel.history import (
+    CHANGED,
+    CREATED,
+    delete_with_history,
+    record_history,
+    save_with_history,
+)
 from programmes.models import FundingRateDefault, Organisation
 
 from . import access
@@ -114,15 +120,16 @@ def ensure_keeps_rules(check: PlanCheck) -> PlanCheck:
     return check
 
 
-def _save_terms(terms: GranteeTerms) -> GranteeTerms:
+def _save_terms(terms: GranteeTerms, *, by: Any) -> GranteeTerms:
     terms.full_clean()
-    terms.save()
+    save_with_history(terms, by=by)
     return terms
 
 
-def grantee_terms_ensure(application: Any, organisation: Organisation) -> GranteeTerms:
-    """The organisation's terms in this application; created from the programme's defaults for
-    its legal form and size the first time (``budgets.plan.default_terms``)."""
+def grantee_terms_ensure(application: Any, organisation: Organisation, *, by: Any) -> GranteeTerms:
+    """The organisation's terms in this application; created (by ``by``, in their history) from
+    the programme's defaults for its legal form and size the first time
+    (``budgets.plan.default_terms``)."""
     existing = GranteeTerms.objects.filter(
         application_id=application.pk, organisation=organisation
     ).first()
@@ -138,15 +145,16 @@ def grantee_terms_ensure(application: Any, organisation: Organisation) -> Grante
             application_id=application.pk,
             default=default,
             max_funding_rate=programme.max_funding_rate,
-        )
+        ),
+        by=by,
     )
 
 
-def _save_terms_added(before: Plan, after: Plan) -> None:
+def _save_terms_added(before: Plan, after: Plan, *, by: Any) -> None:
     """Write the terms a checked change gives organisations that had none."""
     for organisation_id, terms in after.terms.items():
         if organisation_id not in before.terms:
-            _save_terms(terms)
+            _save_terms(terms, by=by)
 
 
 def grantee_terms_set(
@@ -158,7 +166,9 @@ def grantee_terms_set(
     has_projektpauschale: bool,
     by: Any,
 ) -> GranteeTerms:
-    """Set how an organisation is funded. Allowed while every phase it has lines in is open."""
+    """Set how an organisation is funded. Allowed while every phase it has lines in is open.
+    Each change is kept in the terms' history with its writer; setting the terms they have
+    already writes nothing."""
     with budget_change(application, by=by, phases=()) as change:
         locked, plan = change.application, change.plan
         lines = [line for line in plan.lines if line.grantee_id == organisation.pk]
@@ -166,12 +176,17 @@ def grantee_terms_set(
         if not any(locked.is_budget_open(phase) for phase in Phase):
             _ensure_open(locked, Phase)
         terms = plan.terms_of(organisation)
+        wanted = (basis, funding_rate, has_projektpauschale)
+        if terms.pk is not None and (
+            (terms.basis, terms.funding_rate, terms.has_projektpauschale) == wanted
+        ):
+            return terms  # nothing changes, so nothing is written (and no history row)
         terms.basis = basis
         terms.funding_rate = funding_rate
         terms.has_projektpauschale = has_projektpauschale
         terms.full_clean()
         ensure_keeps_rules(check_plan(plan, terms=[terms]))
-        terms.save()
+        save_with_history(terms, by=by)
     return terms
 
 
@@ -248,7 +263,7 @@ def budget_lines_write(
         for line in doomed:
             line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
             line.delete()
-        _save_terms_added(plan, check.plan)
+        _save_terms_added(plan, check.plan, by=by)
         now = timezone.now()
         for line in lines.saved:
             line.updated_at = now
@@ -290,7 +305,7 @@ def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLi
             raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
         current.full_clean()
         check = ensure_keeps_rules(check_plan(plan, deletes=[current], writes=[changed]))
-        _save_terms_added(plan, check.plan)
+        _save_terms_added(plan, check.plan, by=by)
         current._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
         current.save()
     return current
@@ -320,39 +335,47 @@ def rd_project_create(
         )
         project.full_clean()
         ensure_keeps_rules(check_plan(change.plan, projects=[project]))
-        project.save()
+        save_with_history(project, by=by)
     return project
 
 
 def rd_project_update(*, project: RDProject, by: Any, **changes: Any) -> RDProject:
-    """Change a project's title, description or months (not its application)."""
+    """Change a project's title, description or months (not its application), kept in its
+    history with the writer; a change to the values it has already writes nothing."""
     ensure_changeable(changes, PROJECT_FIELDS)
     with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
         current = next((p for p in change.plan.projects if p.pk == project.pk), None)
         if current is None:
             raise ValidationError(_(PROJECT_GONE))
+        stored = {name: getattr(current, name) for name in changes}
         for name, value in changes.items():
             setattr(current, name, value)
-        current.full_clean()
+        current.full_clean()  # first, as it moves months to their first day
+        if all(getattr(current, name) == value for name, value in stored.items()):
+            return current  # nothing changes, so nothing is written (and no history row)
         ensure_keeps_rules(check_plan(change.plan, projects=[current]))
-        current.save()
+        save_with_history(current, by=by)
     return current
 
 
 def rd_project_delete(*, project: RDProject, by: Any) -> None:
-    """Delete a project with its budget lines (each deletion kept in the lines' history)."""
+    """Delete a project with its budget lines and partners (each deletion kept in their
+    history)."""
     with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
         ensure_keeps_rules(check_plan(change.plan, deleted_projects=[project]))
         for line in project.budget_lines.all():
             line._history_user = by  # type: ignore[attr-defined]
             line.delete()
-        project.delete()
+        for partner in project.partners.all():
+            delete_with_history(partner, by=by)
+        delete_with_history(project, by=by)
 
 
 def project_partner_add(
     *, project: RDProject, organisation: Organisation, is_lead: bool = False, by: Any
 ) -> ProjectPartner:
-    """Add a partner to a project (the lead replaces any earlier lead)."""
+    """Add a partner to a project, or change whether it leads (the lead replaces any earlier
+    lead); each change is kept in the partners' history with its writer."""
     with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
         plan = change.plan
         others = [
@@ -373,12 +396,20 @@ def project_partner_add(
                 terms=[plan.terms_of(organisation)],
             )
         )
+        partner = ProjectPartner.objects.filter(project=project, organisation=organisation).first()
         if is_lead:
-            project.partners.filter(is_lead=True).update(is_lead=False)
-        partner, _created = ProjectPartner.objects.update_or_create(
-            project=project, organisation=organisation, defaults={"is_lead": is_lead}
-        )
-        grantee_terms_ensure(change.application, organisation)
+            # One lead per project: at most one to step down, saved first for the constraint.
+            leads = project.partners.filter(is_lead=True)
+            for earlier in leads.exclude(pk=partner.pk) if partner else leads:
+                earlier.is_lead = False
+                save_with_history(earlier, by=by)
+        if partner is None:
+            partner = ProjectPartner(project=project, organisation=organisation, is_lead=is_lead)
+            save_with_history(partner, by=by)
+        elif partner.is_lead != is_lead:
+            partner.is_lead = is_lead
+            save_with_history(partner, by=by)
+        grantee_terms_ensure(change.application, organisation, by=by)
     return partner
 
 
@@ -402,4 +433,4 @@ def project_partner_remove(*, partner: ProjectPartner, by: Any) -> None:
             )
         remaining = [p for p in plan.partners.get(project.pk, ()) if p.pk != partner.pk]
         ensure_keeps_rules(check_plan(plan, partners={project.pk: remaining}))
-        partner.delete()
+        delete_with_history(partner, by=by)

@@ -73,15 +73,19 @@ def _silent(_line: str) -> None:
 
 
 def upsert(model: type[M], keys: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[M, bool]:
-    """``update_or_create`` on a natural key, validating the row as a form would."""
+    """``update_or_create`` on a natural key, validating the row as a form would. A row that
+    already has these values is not saved again (organisations would get an empty history
+    row with every load)."""
     instance = model._default_manager.filter(**keys).first()
     created = instance is None
     if instance is None:
         instance = model(**keys)
+    stored = {} if created else {name: getattr(instance, name) for name in values}
     for name, value in values.items():
         setattr(instance, name, value)
     instance.full_clean()
-    instance.save()
+    if created or any(getattr(instance, name) != value for name, value in stored.items()):
+        instance.save()
     return instance, created
 
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from simple_history.admin import SimpleHistoryAdmin
 
 CONFLICT = gettext_noop(
     "This conflicts with a stored record (the same key twice?); nothing was saved."
@@ -197,6 +198,24 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 return super().changelist_view(request, extra_context)
         except ServiceRefused as refused:
             return self._refused(request, refused)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    """An object's history (django-simple-history), to read: who changed what when. No version
+    is reverted here: a revert is a new write, made on the change page, where the rules run."""
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied
+        page: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return page
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

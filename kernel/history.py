@@ -1,4 +1,7 @@
-"""History rows for bulk writes, written by the database.
+"""History rows: who changed a row and when, for single writes and for bulk writes.
+
+A single write names its author on the instance before ``save()`` or ``delete()``, where
+django-simple-history reads it (:func:`save_with_history`, :func:`delete_with_history`).
 
 django-simple-history records a ``save()``; its ``bulk_create_with_history`` builds one historical
 model instance per row in Python first, which costs more than the bulk write itself. Here the
@@ -13,10 +16,36 @@ from typing import Any
 
 from django.db import connection, models
 
+from kernel import clock
+
 HISTORY_BATCH = 500  # ids per statement, within every backend's limit on query parameters
 
 CREATED = "+"
 CHANGED = "~"
+DELETED = "-"
+# The change reason of the history row a migration wrote for each row that existed before its
+# model had history: the values it had then, not a change anyone made.
+BASELINE = "baseline"
+
+
+def name_author(instance: models.Model, *, by: Any) -> None:
+    """Make ``by`` (``None``: an operator's command) at the clock's time the author of the
+    history row django-simple-history writes when ``instance`` is next saved or deleted."""
+    instance._history_user = by if by is not None and by.is_authenticated else None  # type: ignore[attr-defined]
+    instance._history_date = clock.now()  # type: ignore[attr-defined]
+
+
+def save_with_history(instance: models.Model, *, by: Any) -> None:
+    """Save ``instance`` with ``by`` as the author of its history row. Callers save only what
+    changed: every save is a history row."""
+    name_author(instance, by=by)
+    instance.save()
+
+
+def delete_with_history(instance: models.Model, *, by: Any) -> None:
+    """Delete ``instance``; its history keeps its last values, deleted by ``by``."""
+    name_author(instance, by=by)
+    instance.delete()
 
 
 def record_history(

@@ -5,8 +5,14 @@ selected, which only the workflow knows.
 """
 
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kernel.admin_forms import HistoryAdmin, ReadOnlyAdmin
+from kernel.history import delete_with_history, save_with_history
 from kernel.money import format_eur
 
 from .models import Cluster, ClusterMembership, FundingRateDefault, Organisation, Programme
@@ -60,10 +66,53 @@ class FundingRateDefaultAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(HistoryAdmin):
+    """Organisations with their history: each save names the officer, and a save that changes
+    nothing writes nothing (no empty history row)."""
+
     list_display = ["name", "legal_form", "size_class", "country", "city"]
     list_filter = ["legal_form", "size_class", "country"]
     search_fields = ["name", "city", "country"]
+    history_list_display = ["name", "legal_form", "size_class", "country", "city"]
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Organisation,
+        form: ModelForm,  # type: ignore[type-arg]
+        change: bool,
+    ) -> None:
+        if change and not form.has_changed():
+            return
+        save_with_history(obj, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        delete_with_history(obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        with transaction.atomic():
+            for organisation in queryset:
+                delete_with_history(organisation, by=request.user)
+
+
+@admin.register(Organisation.history.model)
+class HistoricalOrganisationAdmin(ReadOnlyAdmin):
+    """Every change of every organisation: who, when, which values."""
+
+    list_display = [
+        "history_date",
+        "history_type",
+        "history_user",
+        "name",
+        "legal_form",
+        "size_class",
+        "country",
+        "city",
+    ]
+    list_filter = ["history_type", "legal_form", "country", "history_date"]
+    list_select_related = ["history_user"]
+    search_fields = ["name", "city", "history_user__username"]
+    date_hierarchy = "history_date"
 
 
 @admin.register(Cluster)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kernel.money import MoneyField, PercentField
 
@@ -168,6 +169,11 @@ class Organisation(models.Model):
         _("country"), max_length=2, default="DE", help_text=_("ISO 3166 code, e.g. DE, FR, JP.")
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("change of an organisation"),
+        verbose_name_plural=_("changes of organisations"),
+    )
 
     class Meta:
         verbose_name = _("organisation")

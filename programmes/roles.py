@@ -9,7 +9,16 @@ from .access import Role
 APPS = ("programmes", "budgets", "applications", "competition")
 # History rows and reviews are written by the services only (reviews by their reviewers);
 # nobody adds, changes or deletes them by hand in the admin.
-READ_ONLY_MODELS = ("applicationtransition", "historicalbudgetline", "review", "reviewscore")
+READ_ONLY_MODELS = (
+    "applicationtransition",
+    "historicalbudgetline",
+    "historicalgranteeterms",
+    "historicalrdproject",
+    "historicalprojectpartner",
+    "historicalorganisation",
+    "review",
+    "reviewscore",
+)
 
 
 def sync_role_permissions(**_kwargs: Any) -> None:

@@ -1,6 +1,7 @@
 """The round workbook for the funding body: one row per application with its concept funding per
 year and implementation funding per R&D project, totals, caps and headroom; the round's
-commitments against its envelope; and the audit trail of every state change.
+commitments against its envelope; and the audit trail of every state change and of every change
+of the grantee terms, R&D projects, partners and organisations taking part.
 
 Its figures come from ``applications.selectors.round_overview`` (the budget summaries of the
 round's applications). This module sits above both the budget engine and the workflow, so it
@@ -12,7 +13,7 @@ and ranking, once reviews exist) is one more function there.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from applications.access import applications_visible_to
 from applications.models import Application, ApplicationTransition
 from applications.selectors import RoundLine, RoundOverview, round_overview
 from budgets.arithmetic import Figures, sum_figures
+from budgets.audit import RecordedChange, recorded_changes
 from budgets.exports import budget_changed_at
 from budgets.workbooks.built import (
     BuiltWorkbook,
@@ -63,6 +65,7 @@ class RoundWorkbookData:
     transitions: Sequence[ApplicationTransition]
     provenance: Provenance
     ranking: RoundRanking | None = None
+    changes: Sequence[RecordedChange] = ()
     # Filled by the sheets as they are written, for the sheets after them (the cover reads
     # where the applications sheet put its totals).
     anchors: dict[str, Any] = field(default_factory=dict)
@@ -359,7 +362,9 @@ def _range(ws: Worksheet, column: int, first: int, last: int) -> str:
 
 
 def _audit_trail_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
-    """Every state change of the round's applications: who, when, from, to and why."""
+    """Every state change of the round's applications (who, when, from, to and why), and in
+    time order with them every change of their grantee terms, R&D projects, partners and
+    organisations (who, when, which record, old → new)."""
     ws = built.workbook.create_sheet(sheet_title(_("Audit trail")))
     header_row(
         ws,
@@ -373,19 +378,33 @@ def _audit_trail_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
             _("From"),
             _("To"),
             _("Comment"),
+            _("Record"),
+            _("Action"),
+            _("What changed"),
         ],
     )
     states = state_labels()
     labels = transition_labels()
-    for row, change in enumerate(data.transitions, start=2):
-        put_number(ws, row, 1, change.application_id, number_format="0")
-        put_text(ws, row, 2, change.application.cluster.name)
-        put_datetime(ws, row, 3, change.at)
-        put_text(ws, row, 4, display_name(change.by))
-        put_text(ws, row, 5, labels.get(change.transition, change.transition))
-        put_text(ws, row, 6, states.get(change.source_state, change.source_state))
-        put_text(ws, row, 7, states.get(change.target_state, change.target_state))
-        put_text(ws, row, 8, change.comment).alignment = WRAP
+    clusters = {line.application.pk: line.application.cluster.name for line in data.overview.lines}
+    events: list[tuple[datetime, int, ApplicationTransition | RecordedChange]] = [
+        *((change.at, 0, change) for change in data.transitions),
+        *((change.at, 1, change) for change in data.changes),
+    ]
+    events.sort(key=lambda event: event[:2])  # stable: each kind keeps its own order
+    for row, (_at, _kind, event) in enumerate(events, start=2):
+        put_number(ws, row, 1, event.application_id, number_format="0")
+        put_text(ws, row, 2, clusters.get(event.application_id))
+        put_datetime(ws, row, 3, event.at)
+        put_text(ws, row, 4, display_name(event.by))
+        if isinstance(event, ApplicationTransition):
+            put_text(ws, row, 5, labels.get(event.transition, event.transition))
+            put_text(ws, row, 6, states.get(event.source_state, event.source_state))
+            put_text(ws, row, 7, states.get(event.target_state, event.target_state))
+            put_text(ws, row, 8, event.comment).alignment = WRAP
+        else:
+            put_text(ws, row, 9, event.subject)
+            put_text(ws, row, 10, str(event.action.label))
+            put_text(ws, row, 11, event.summary).alignment = WRAP
     fit_columns(ws)
     print_setup(ws, header_rows=1, freeze="A2")
 
@@ -465,12 +484,14 @@ def round_workbook(round_: Any, *, by: Any, sheets: Sequence[SheetWriter] = ()) 
     members = [line.application for line in overview.lines]
     transitions = list(
         ApplicationTransition.objects.filter(application__in=[a.pk for a in members])
-        .select_related("by", "application__cluster")
+        .select_related("by")
         .order_by("at", "pk")
     )
+    changes = recorded_changes([a.pk for a in members])
     data = RoundWorkbookData(
         overview=overview,
         transitions=transitions,
+        changes=[change for application in members for change in changes[application.pk]],
         provenance=provenance_of(by, budget_changed_at(members)),
         # The ranking shows every cluster's scores: only for those who read all (and operators).
         ranking=build_round_ranking(round_) if by is None or can_read_ranking(by) else None,

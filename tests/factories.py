@@ -178,3 +178,13 @@ def user_with_role(username: str, role: str, cluster: Cluster | None = None) -> 
 
 def position(basis: str, code: str) -> BudgetPosition:
     return BudgetPosition.objects.get(basis=basis, code=code)
+
+
+def put_in_state_for_test(application: Application, state: str) -> Application:
+    """Only for tests to which the state is incidental (it opens a phase's budget, say): set
+    the state in the database without a transition, so no guard runs and no history row is
+    written. Anything that reads the history, or tests the workflow, fires the real transitions
+    through ``applications.services.application_transition`` (see ``bring_to`` in
+    ``tests/applications/conftest.py`` and ``select`` in ``tests/budgets/support.py``)."""
+    Application.objects.filter(pk=application.pk).update(state=state)
+    return Application.objects.with_programme().get(pk=application.pk)

@@ -11,6 +11,7 @@ from budgets.api.serializers import (
     FiguresSerializer,
     ViolationSerializer,
 )
+from budgets.audit import Action, Record
 from budgets.models import BudgetPosition, Phase, RDProject
 from kernel.api.fields import StrictInput, money
 from programmes.models import Cluster, Organisation, Round
@@ -137,6 +138,34 @@ class TransitionRecordSerializer(serializers.ModelSerializer):  # type: ignore[t
     class Meta:
         model = ApplicationTransition
         fields = ["id", "transition", "source_state", "target_state", "by", "at", "comment"]
+
+
+class FieldChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    field = serializers.CharField()
+    old = serializers.CharField(
+        source="old_text", allow_null=True, help_text="null when the row was created."
+    )
+    new = serializers.CharField(source="new_text")
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        # ``label`` is an attribute of every Field, so this one is added by name.
+        fields = super().get_fields()
+        label = serializers.CharField(help_text="The field in the language asked for.")
+        return {"field": fields.pop("field"), "label": label, **fields}
+
+
+class RecordedChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A change of the grantee terms, an R&D project, a partner or an organisation taking part:
+    when, by whom (null: an operator's command), and what changed from what to what."""
+
+    at = serializers.DateTimeField()
+    by = serializers.CharField(source="by_username", allow_null=True)
+    record = serializers.ChoiceField(choices=Record.choices)
+    record_id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=Action.choices)
+    subject = serializers.CharField(help_text="Which row, e.g. “Grantee terms of TU Dresden”.")
+    summary = serializers.CharField(help_text="e.g. “funding rate 50.00 % → 60.00 %”.")
+    changes = FieldChangeSerializer(many=True)
 
 
 class RoundLineSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from .budget_views import (
 from .download_views import ApplicationWorkbookView
 from .views import (
     ApplicationViewSet,
+    ChangeHistoryView,
     HistoryView,
     PartnerRegionViewSet,
     RoundOverviewView,
@@ -68,6 +69,7 @@ urlpatterns = [
     path(A + "transitions/", TransitionOptionsView.as_view(), name="transition-list"),
     path(A + "transitions/<str:name>/", TransitionView.as_view(), name="transition-fire"),
     path(A + "history/", HistoryView.as_view(), name="application-history"),
+    path(A + "history/changes/", ChangeHistoryView.as_view(), name="application-changes"),
     path(A + "budget/", BudgetSummaryView.as_view(), name="application-budget"),
     path("rounds/<int:pk>/overview/", RoundOverviewView.as_view(), name="round-overview"),
     path(

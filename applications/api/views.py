@@ -1,4 +1,5 @@
-"""Applications, partner regions, the workflow and its history, and a round's overview.
+"""Applications, partner regions, the workflow and its history, the history of what decides
+their grants, and a round's overview.
 
 Views parse the input, find the object among those the user may read (else 404), call the
 service, and serialise its result. Errors are mapped once, in ``funding.api.errors``.
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budgets.api.serializers import ErrorSerializer
+from budgets.audit import RecordedChange, recorded_changes
 from kernel.api.permissions import ReadsAll
 from programmes.models import Round
 
@@ -43,6 +45,7 @@ from .serializers import (
     ApplicationSerializer,
     PartnerRegionInput,
     PartnerRegionSerializer,
+    RecordedChangeSerializer,
     RoundOverviewSerializer,
     TransitionInput,
     TransitionOptionSerializer,
@@ -189,6 +192,22 @@ class HistoryView(ApplicationScoped, generics.ListAPIView):  # type: ignore[type
         if self.is_schema_view:
             return ApplicationTransition.objects.none()
         return application_history(self.get_application())
+
+
+@extend_schema(
+    parameters=[APPLICATION_ID],
+    summary="Every change of the grantee terms, R&D projects, partners and organisations taking "
+    "part: who, when, old → new; oldest first",
+)
+class ChangeHistoryView(ApplicationScoped, generics.ListAPIView):  # type: ignore[type-arg]
+    serializer_class = RecordedChangeSerializer
+    filter_backends: list[Any] = []  # always in the order the changes were made
+
+    def get_queryset(self) -> list[RecordedChange]:  # type: ignore[override]
+        if self.is_schema_view:
+            return []
+        application = self.get_application()
+        return recorded_changes([application.pk])[application.pk]
 
 
 class RoundOverviewView(APIView):

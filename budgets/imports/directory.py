@@ -23,6 +23,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import CharWidget, ForeignKeyWidget
 
+from kernel.history import name_author
 from programmes.models import Cluster, LegalForm, Organisation, SizeClass
 
 from .. import access
@@ -106,9 +107,10 @@ class DirectoryResource(resources.ModelResource):
     row as the import would and keeps the objects in memory: a row finds an earlier row's
     object with its key as it would find the saved row."""
 
-    def __init__(self, *, write: bool) -> None:
+    def __init__(self, *, write: bool, by: Any = None) -> None:
         super().__init__()
         self.write = write
+        self.by = by  # the author of the history rows the writes leave
         self.unsaved: dict[tuple[Any, ...], models.Model] = {}
 
     def get_instance(self, instance_loader: Any, row: Any) -> models.Model | None:
@@ -152,6 +154,10 @@ class OrganisationResource(DirectoryResource):
         report_skipped = True
         skip_html_diff = True
         use_transactions = True
+
+    def before_save_instance(self, instance: Organisation, row: Any, **kwargs: Any) -> None:
+        # The importing officer is the author of the organisation's history row.
+        name_author(instance, by=self.by)
 
 
 class ClusterResource(DirectoryResource):
@@ -310,7 +316,7 @@ def _confirm(
     if payload != {"f": _digest(data), "u": by.pk}:
         raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)])
     with transaction.atomic():
-        rows, problems = _import(resource_class(write=True), table)
+        rows, problems = _import(resource_class(write=True, by=by), table)
         if problems:  # the data changed since the check: leaving by the error rolls back
             raise ImportRefused(problems)
     return ImportResult(

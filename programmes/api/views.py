@@ -3,7 +3,8 @@ organisations are read by every role and created or edited by officers.
 
 There are no services for this reference data yet: writes validate the whole row with
 ``full_clean()`` (field rules, ``clean()``, uniqueness, constraints) as the admin's forms do,
-then save, in one transaction.
+then save, in one transaction, with the writer in the row's history (organisations keep one);
+a change to the values a row has already writes nothing.
 """
 
 from typing import Any
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from kernel.api.permissions import OfficerWrites
+from kernel.history import save_with_history
 
 from ..models import Cluster, Organisation, Programme, Round
 from .filters import ClusterFilter, OrganisationFilter, RoundFilter
@@ -50,13 +52,16 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     ordering_fields = ["number", "call_published_on", "outline_deadline_at", "funding_starts_on"]
 
 
-def _save(instance: models.Model, changes: dict[str, Any]) -> models.Model:
-    """Apply the changes and save the row if it is valid as a whole."""
+def _save(instance: models.Model, changes: dict[str, Any], *, by: Any) -> models.Model:
+    """Apply the changes and save the row, by ``by``, if it is valid as a whole and changed."""
+    adding = instance._state.adding
     with transaction.atomic():
+        stored = {} if adding else {name: getattr(instance, name) for name in changes}
         for name, value in changes.items():
             setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
+        instance.full_clean()  # first, as it normalises values (country codes)
+        if adding or any(getattr(instance, name) != value for name, value in stored.items()):
+            save_with_history(instance, by=by)
     return instance
 
 
@@ -77,14 +82,14 @@ class ReferenceDataViewSet(
         given = self.input_class(data=request.data)
         given.is_valid(raise_exception=True)
         model = self.get_queryset().model
-        saved = _save(model(), dict(given.validated_data))
+        saved = _save(model(), dict(given.validated_data), by=request.user)
         return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         given = self.input_class(instance, data=request.data, partial=True)
         given.is_valid(raise_exception=True)
-        saved = _save(instance, dict(given.validated_data))
+        saved = _save(instance, dict(given.validated_data), by=request.user)
         return Response(self.get_serializer(saved).data)
 
 

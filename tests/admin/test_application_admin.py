@@ -212,7 +212,7 @@ def test_application_outline_is_read_only_after_submission(officer_client, submi
 def test_application_period_change_refused_by_budget_rules_shows_form_error(
     officer_client, application_a, manager_a, officer
 ):
-    application = select(application_a)
+    application = select(application_a, manager=manager_a, officer=officer)
     first_year = application.concept_start_on.year
     for year in (first_year, first_year + 1):
         concept_line(application, by=manager_a, year=year, eligible_amount=Decimal("1000.00"))

@@ -13,11 +13,11 @@ from django_fsm import FSMField
 
 from applications.models import ApplicationTransition
 from applications.services import application_transition
-from budgets.models import BudgetLine, Phase
+from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from budgets.services import budget_line_save, project_partner_add, rd_project_create
 from competition.models import Review, ReviewScore
 from programmes.access import Role
-from programmes.models import Round
+from programmes.models import Organisation, Round
 
 from ..budgets.support import start_concept_phase
 from ..competition.support import JUSTIFICATION, competition_rows, reviews_for_selection
@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 APPS = ("programmes", "applications", "budgets")
 MODELS = [model for app in APPS for model in apps.get_app_config(app).get_models()]
 MODEL_IDS = [model._meta.label_lower for model in MODELS]
+HISTORY_MODELS = (BudgetLine, GranteeTerms, RDProject, ProjectPartner, Organisation)
 
 
 def admin_url(model: type, view: str, *args: object) -> str:
@@ -103,7 +104,12 @@ def test_changelist_searches(full_application, officer_client, model):
 
 
 def test_add_page_loads_for_officer_where_adding_is_allowed(full_application, officer_client):
-    read_only = {ApplicationTransition, BudgetLine.history.model, Review, ReviewScore}
+    read_only = {
+        ApplicationTransition,
+        *(model.history.model for model in HISTORY_MODELS),
+        Review,
+        ReviewScore,
+    }
     for model in MODELS:
         expected = 403 if model in read_only else 200
         assert officer_client.get(admin_url(model, "add")).status_code == expected, model

@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, ApplicationTransition, PartnerRegion
-from applications.states import State
+from applications.services import application_transition
 from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
-from programmes.models import Round
+from kernel.history import save_with_history
+from programmes.access import Role
+from programmes.models import Organisation, Round
 
-from ..factories import ApplicationFactory, CompanyFactory, RoundFactory, position
+from ..factories import ApplicationFactory, CompanyFactory, RoundFactory, position, user_with_role
 from .conftest import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -35,36 +37,44 @@ def _budget_line(officer) -> None:
 
 
 def _transition(officer) -> None:
-    ApplicationTransition.objects.create(
-        application=_application(),
-        transition="start_review",
-        source_state=State.SUBMITTED,
-        target_state=State.IN_REVIEW,
-        by=officer,
+    """An outline submitted by its cluster management, through the workflow."""
+    application = _application()
+    manager = user_with_role(
+        f"manager-{application.pk}", Role.CLUSTER_MANAGEMENT, application.cluster
     )
+    application_transition(application=application, name="submit", by=manager)
 
 
+# Rows written with their author, as the services write them, so the history lists show who.
 def _project(officer) -> RDProject:
     application = _application()
-    return RDProject.objects.create(
+    project = RDProject(
         application=application,
         title="Project",
         start_month=application.implementation_start_on.replace(day=1),
         end_month=application.implementation_end_on.replace(day=1),
     )
+    save_with_history(project, by=officer)
+    return project
 
 
 def _partner(officer) -> None:
-    ProjectPartner.objects.create(project=_project(officer), organisation=CompanyFactory())
+    partner = ProjectPartner(project=_project(officer), organisation=CompanyFactory())
+    save_with_history(partner, by=officer)
 
 
 def _terms(officer) -> None:
-    GranteeTerms.objects.create(
+    terms = GranteeTerms(
         application=_application(),
         organisation=CompanyFactory(),
         basis="AZK",
         funding_rate=Decimal("70.00"),
     )
+    save_with_history(terms, by=officer)
+
+
+def _organisation(officer) -> None:
+    save_with_history(CompanyFactory.build(), by=officer)
 
 
 MAKERS: dict[type, Callable] = {
@@ -75,8 +85,13 @@ MAKERS: dict[type, Callable] = {
     BudgetLine: _budget_line,
     BudgetLine.history.model: _budget_line,
     RDProject: _project,
+    RDProject.history.model: _project,
     ProjectPartner: _partner,
+    ProjectPartner.history.model: _partner,
     GranteeTerms: _terms,
+    GranteeTerms.history.model: _terms,
+    Organisation: _organisation,
+    Organisation.history.model: _organisation,
 }
 
 

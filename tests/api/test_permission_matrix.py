@@ -264,6 +264,9 @@ MATRIX: dict[str, Row] = {
     "api/v1/applications/<int:application_pk>/history/": Row(
         lambda w: under(w, "concept", "history/"), get(A_READS)
     ),
+    "api/v1/applications/<int:application_pk>/history/changes/": Row(
+        lambda w: under(w, "concept", "history/changes/"), get(A_READS)
+    ),
     "api/v1/applications/<int:application_pk>/budget/": Row(
         lambda w: under(w, "concept", "budget/"), get(A_READS)
     ),

@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from applications.models import ApplicationTransition, PartnerRegion
+from applications.models import Application, PartnerRegion
+from applications.services import application_transition
 from applications.states import State
 from budgets.models import (
     BudgetLine,
@@ -21,6 +22,7 @@ from budgets.models import (
     ProjectPartner,
     RDProject,
 )
+from budgets.services import grantee_terms_set, rd_project_update
 from competition.models import (
     ConflictOfInterest,
     Review,
@@ -28,7 +30,9 @@ from competition.models import (
     ReviewerAssignment,
     ReviewScore,
 )
+from kernel.history import save_with_history
 from programmes.access import Role
+from programmes.models import Organisation
 
 from ..competition.support import new_reviewer, review_submitted
 from ..factories import (
@@ -73,6 +77,41 @@ def add_project(w: World, officer: Any) -> None:
         end_month=w.project.end_month,
     )
     ProjectPartner.objects.create(project=project, organisation=OrganisationFactory(), is_lead=True)
+
+
+def add_transition(w: World, officer: Any) -> None:
+    """One real transition of A's application in the concept phase: its management proposes
+    the implementation, or the officer returns the proposal."""
+    application = Application.objects.get(pk=w.concept.pk)
+    if application.state == State.CONCEPT_PHASE:
+        manager = w.cluster.memberships.get().user
+        application_transition(application=application, name="propose_implementation", by=manager)
+    else:
+        application_transition(
+            application=application, name="return_implementation", by=officer, comment="Revise."
+        )
+
+
+def add_change(w: World, officer: Any) -> None:
+    """One recorded change of A's application in the concept phase, of each kind in turn: the
+    company's funding rate, the project's title, the company's city."""
+    number = next(numbers)
+    if number % 3 == 0:
+        rate = GranteeTerms.objects.get(pk=w.terms.pk).funding_rate
+        grantee_terms_set(
+            application=w.concept,
+            organisation=w.company,
+            basis="AZK",
+            funding_rate=Decimal("60.00") if rate != Decimal("60.00") else Decimal("50.00"),
+            has_projektpauschale=False,
+            by=officer,
+        )
+    elif number % 3 == 1:
+        rd_project_update(project=w.project, title=f"Printed sensors {number}", by=officer)
+    else:
+        company = Organisation.objects.get(pk=w.company.pk)
+        company.city = f"City {number}"
+        save_with_history(company, by=officer)
 
 
 def add_applicant(w: World, officer: Any) -> None:
@@ -147,15 +186,9 @@ ENDPOINTS = {
             funding_rate=Decimal("100.00"),
         ),
     ),
-    "history": Endpoint(
-        lambda w: f"/api/v1/applications/{w.concept.pk}/history/",
-        lambda w, officer: ApplicationTransition.objects.create(
-            application=w.concept,
-            transition="complete",
-            source_state=State.CONCEPT_PHASE,
-            target_state=State.CONCEPT_PHASE,
-            by=officer,
-        ),
+    "history": Endpoint(lambda w: f"/api/v1/applications/{w.concept.pk}/history/", add_transition),
+    "history of changes": Endpoint(
+        lambda w: f"/api/v1/applications/{w.concept.pk}/history/changes/", add_change
     ),
     "budget-lines": Endpoint(lambda w: "/api/v1/budget-lines/", add_line),
     "budget summary": Endpoint(

@@ -413,13 +413,20 @@ def test_lists_filter_and_order(world, api_as, own_assignment, reviewer):
     def ids(url):
         return [item["id"] for item in call(auditor, "get", url, expect=200)["results"]]
 
+    # The application in the concept phase was selected with the reviews its round requires.
+    selected_with = list(
+        Review.objects.filter(assignment__application=world.concept).order_by("pk")
+    )
+    assert len(selected_with) == world.concept.round.min_submitted_reviews
+    assert all(review.submitted_at for review in selected_with)
+
     assert ids(f"{ASSIGNMENTS}?reviewer={reviewer.pk}") == [own_assignment["id"]]
     assert ids(f"{ASSIGNMENTS}?round={world.round.pk}") == []
     assert set(ids(f"{ASSIGNMENTS}?application={world.in_review.pk}")) == {
         own_assignment["id"],
         world.assignment.pk,
     }
-    assert ids(f"{REVIEWS}?submitted=true") == [mine["id"]]
+    assert ids(f"{REVIEWS}?submitted=true") == [*(r.pk for r in selected_with), mine["id"]]
     assert ids(f"{REVIEWS}?submitted=false") == [world.review.pk]
     assert ids(f"{REVIEWS}?round={world.review_round.pk}&ordering=-created_at") == [
         mine["id"],
@@ -429,7 +436,10 @@ def test_lists_filter_and_order(world, api_as, own_assignment, reviewer):
     assert ids(f"{CONFLICTS}?cluster={world.cluster.pk}") == []
     assert ids(f"{CONFLICTS}?reviewer={world.jury_member.pk}") == [world.conflict.pk]
     first = call(auditor, "get", f"{ASSIGNMENTS}?page_size=1&ordering=-assigned_at", expect=200)
-    assert (first["count"], first["results"][0]["id"]) == (2, own_assignment["id"])
+    assert (first["count"], first["results"][0]["id"]) == (
+        len(selected_with) + 2,
+        own_assignment["id"],
+    )
 
 
 # The ranking: weights 2, 1 and 0.5; means chosen to round and to tie.

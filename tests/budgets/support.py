@@ -11,10 +11,10 @@ from typing import Any
 
 from applications.models import Application
 from applications.services import application_transition
-from applications.states import State
 from budgets.models import BudgetLine, Phase
 from budgets.services import budget_line_save
 
+from ..competition.support import JUSTIFICATION, reviews_for_selection
 from ..factories import position
 
 HUNDRED_PERCENT_IN_BASIS_POINTS = 10_000
@@ -94,20 +94,14 @@ def concept_line(
     )
 
 
-def put_in_state(application: Application, state: str) -> Application:
-    """Move an application to ``state`` without the workflow.
-
-    Only for reaching the states before a budget matters (submission, review and selection have
-    their own tests in tests/applications and need reviews and comments that are no business of
-    the budget engine); the transitions that check budgets are fired for real.
-    """
-    Application.objects.filter(pk=application.pk).update(state=state)
-    return Application.objects.with_programme().get(pk=application.pk)
-
-
-def select(application: Application) -> Application:
-    """The panel has selected the draft: its concept budget is still open."""
-    return put_in_state(application, State.SELECTED)
+def select(application: Application, *, manager: Any, officer: Any) -> Application:
+    """The panel selects the draft, through the workflow: its cluster management submits it,
+    the officer takes it into review, the jury submits the reviews the round requires, and the
+    officer selects it. Its concept budget is still open."""
+    application = fire(application, "submit", manager)
+    application = fire(application, "start_review", officer)
+    reviews_for_selection(application, officer=officer)
+    return fire(application, "select", officer, JUSTIFICATION)
 
 
 def start_concept_phase(
@@ -120,7 +114,7 @@ def start_concept_phase(
     """Select a draft, let its cluster management write a concept budget (one amount per year
     from the phase's first year) and have the officer start the concept phase through the
     workflow (its guard checks that budget); this opens the implementation budget."""
-    application = select(application)
+    application = select(application, manager=manager, officer=officer)
     first_year = application.concept_start_on.year
     for offset, amount in enumerate(concept_amounts):
         concept_line(application, by=manager, year=first_year + offset, eligible_amount=amount)

@@ -48,8 +48,8 @@ def implementation_line(
     )
 
 
-def test_concept_line_accepted_when_selected(application_a, manager_a, concept_year):
-    application = select(application_a)
+def test_concept_line_accepted_when_selected(application_a, manager_a, officer, concept_year):
+    application = select(application_a, manager=manager_a, officer=officer)
     concept_line(application, by=manager_a, year=concept_year, eligible_amount=Decimal("10.00"))
     assert BudgetLine.objects.filter(application=application).count() == 1
 

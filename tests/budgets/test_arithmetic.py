@@ -226,7 +226,7 @@ def test_grantee_terms_give_projektpauschale_to_universities_only(
     application_a, university, company, management, partner_abroad
 ):
     terms = {
-        organisation.name: grantee_terms_ensure(application_a, organisation)
+        organisation.name: grantee_terms_ensure(application_a, organisation, by=None)
         for organisation in (university, company, management, partner_abroad)
     }
     assert {name: t.has_projektpauschale for name, t in terms.items()} == {

@@ -295,7 +295,7 @@ def store(application: Application, writes: list[LineInput]) -> None:
     """Store the lines as they are, with no rule checked: terms as a write gives them, then
     each line created or changed by its key."""
     for item in writes:
-        grantee_terms_ensure(application, item.grantee)
+        grantee_terms_ensure(application, item.grantee, by=None)
         BudgetLine.objects.update_or_create(
             application=application,
             phase=item.phase,

@@ -47,6 +47,7 @@ from budgets.services import (
 from budgets.violations import BudgetRuleError, Rule
 from programmes.models import Programme
 
+from ..factories import put_in_state_for_test
 from .conftest import last_month
 from .support import cents, euros, grant_cents, pauschale_cents
 
@@ -539,7 +540,7 @@ def world(application_a, manager_a, officer, auditor, university, company, partn
     application = application_a
     management = application.cluster.management_organisation
     # Projects can only be added in the concept phase; set the state for the set-up alone.
-    Application.objects.filter(pk=application.pk).update(state=State.CONCEPT_PHASE)
+    put_in_state_for_test(application, State.CONCEPT_PHASE)
     start = application.implementation_start_on
     wide = rd_project_create(
         application=application,
@@ -563,8 +564,8 @@ def world(application_a, manager_a, officer, auditor, university, company, partn
             project_partner_add(
                 project=project, organisation=organisation, is_lead=index == 0, by=officer
             )
-    grantee_terms_ensure(application, management)
-    Application.objects.filter(pk=application.pk).update(state=State.DRAFT)
+    grantee_terms_ensure(application, management, by=officer)
+    put_in_state_for_test(application, State.DRAFT)
 
     programme = application.round.programme
     organisations = {"university": university, "company": company, "management": management}
@@ -697,7 +698,7 @@ def test_random_writes_keep_every_rule_and_the_summary_exact(
         set_caps(world, caps)
         for write in draft_writes:
             check_write(world, write, State.DRAFT)
-        Application.objects.filter(pk=world.application.pk).update(state=State.CONCEPT_PHASE)
+        put_in_state_for_test(world.application, State.CONCEPT_PHASE)
         for write in concept_phase_writes:
             check_write(world, write, State.CONCEPT_PHASE)
         transaction.set_rollback(True)

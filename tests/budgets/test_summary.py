@@ -23,7 +23,7 @@ from budgets.services import (
 )
 from programmes.models import Organisation
 
-from ..factories import ApplicationFactory, CompanyFactory, position
+from ..factories import ApplicationFactory, CompanyFactory, position, put_in_state_for_test
 from .conftest import last_month
 from .support import cents, concept_line, euros, grant_cents, pauschale_cents, start_concept_phase
 
@@ -353,7 +353,7 @@ def furnish(application: Application, *, officer, grantees: list[Organisation]) 
     )
     # Only the state matters here (the workflow is tested elsewhere): open the implementation
     # budget without firing the transitions, which need each cluster's own management.
-    Application.objects.filter(pk=application.pk).update(state=State.CONCEPT_PHASE)
+    put_in_state_for_test(application, State.CONCEPT_PHASE)
     project = rd_project_create(
         application=application,
         title="Joint project",

@@ -102,6 +102,25 @@ def test_organisations_import_confirm_creates_and_changes_them(officer):
     assert Organisation.objects.get(name="Fraunhofer IPA").city == "Stuttgart"
 
 
+def test_organisations_import_keeps_the_importing_officer_in_their_history(officer):
+    unchanged = OrganisationFactory(
+        name="ARENA2036 e.V.", legal_form="cluster_management", city="Stuttgart"
+    )
+    changed = OrganisationFactory(name="Fraunhofer IPA", legal_form="research_institute")
+    data = organisations(*GOOD)
+    with translation.override("en"):
+        token = organisations_import_preview(file=data, filename="o.xlsx", by=officer).token
+        organisations_import_confirm(file=data, filename="o.xlsx", token=token, by=officer)
+
+    def history(organisation):
+        rows = organisation.history.order_by("history_date", "history_id")
+        return [(row.history_type, row.history_user) for row in rows]
+
+    assert history(unchanged) == [("+", None)]  # the same values: not written again
+    assert history(changed) == [("+", None), ("~", officer)]
+    assert history(Organisation.objects.get(name="Bosch GmbH")) == [("+", officer)]
+
+
 @pytest.mark.parametrize(
     ("row", "column"),
     [

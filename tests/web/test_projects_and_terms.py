@@ -189,7 +189,7 @@ def test_terms_of_an_organisation_outside_the_application_are_not_found(officer,
 def test_partner_abroad_cannot_be_given_a_rate(officer, concept, manager_a):
     project = rd_project_add(concept, manager_a)
     abroad = PartnerAbroadFactory()
-    grantee_terms_ensure(concept, abroad)
+    grantee_terms_ensure(concept, abroad, by=manager_a)
     ProjectPartner.objects.create(project=project, organisation=abroad)
     response = browser(officer).post(terms_url(concept, abroad), terms_data(abroad))
     # Only German partners are grantees: the abroad partner has no terms form at all.

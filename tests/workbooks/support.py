@@ -1,10 +1,5 @@
-"""Budgets to export and import, written through the real budget services.
-
-Tests of exports and imports need applications in the states where a phase's budget is open.
-They get there by :func:`put_in_state`, which sets the state in the database directly: the
-workflow and its guards are tested in ``tests/applications``; here they would only couple these
-tests to rules (reviews, quotas) that have nothing to do with workbooks.
-"""
+"""Budgets to export and import, written through the real budget services, in applications
+moved through the real workflow (the round workbook shows their history)."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -16,8 +11,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from applications.models import Application, ApplicationTransition
-from applications.states import State
+from applications.models import Application
 from budgets.models import BudgetLine, Phase, RDProject
 from budgets.services import (
     LineInput,
@@ -28,25 +22,8 @@ from budgets.services import (
 )
 from programmes.models import Organisation
 
-from ..budgets.support import cents, funding_cents
+from ..budgets.support import cents, fire, funding_cents, select
 from ..factories import CompanyFactory, OrganisationFactory, PartnerAbroadFactory, position
-
-
-def put_in_state(application: Application, state: str, *, by: Any = None) -> Application:
-    """Move the application to ``state`` (see the module docstring), recording the change in
-    its history when ``by`` is given."""
-    source = Application.objects.get(pk=application.pk).state
-    Application.objects.filter(pk=application.pk).update(state=state)
-    if by is not None:
-        ApplicationTransition.objects.create(
-            application_id=application.pk,
-            transition="test_move",
-            source_state=source,
-            target_state=state,
-            by=by,
-            comment="moved by the test",
-        )
-    return Application.objects.with_programme().get(pk=application.pk)
 
 
 @dataclass(frozen=True)
@@ -131,14 +108,16 @@ def implementation_lines(
 def budget_in_both_phases(
     application: Application, *, manager: Any, officer: Any, title: str = "Printed sensors"
 ) -> Budget:
-    """Cluster management's concept budget (written as a draft), then the concept phase with
+    """Cluster management's concept budget (written as a draft), then the concept phase (the
+    panel selects the application and the officer starts the phase, through the workflow) with
     one R&D project: a small company (70 %), a university at 87.5 % with the Projektpauschale,
     and a French institute without a grant."""
     management = application.cluster.management_organisation
     budget_lines_write(
         application=application, writes=concept_lines(application, management), by=manager
     )
-    application = put_in_state(application, State.CONCEPT_PHASE, by=officer)
+    application = select(application, manager=manager, officer=officer)
+    application = fire(application, "start_concept_phase", officer)
     university = OrganisationFactory(name="TU Dresden", city="Dresden")
     company = CompanyFactory(name="Sensorik Dresden GmbH")
     partner_abroad = PartnerAbroadFactory(name="CEA-Leti")

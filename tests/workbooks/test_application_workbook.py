@@ -9,13 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from applications.models import Application
 from budgets.models import BudgetLine, Phase
 from budgets.selectors import budget_summary
 from budgets.services import budget_lines_write
 from budgets.workbooks import application_workbook, application_workbook_filename
 from kernel import clock
 
-from .support import expected_funding_cents, line, put_in_state, reopen
+from .support import expected_funding_cents, line, reopen
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +221,7 @@ def test_application_workbook_filename_names_programme_round_cluster_and_date(bu
 
 
 def test_application_workbook_of_a_draft_without_budget_has_zero_totals(application_a, officer):
-    application = put_in_state(application_a, "draft")
+    application = Application.objects.with_programme().get(pk=application_a.pk)
     built = application_workbook(application, by=officer)
 
     assert built.expected

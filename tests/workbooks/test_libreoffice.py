@@ -7,7 +7,6 @@ import pytest
 
 from applications.access import budget_lines_visible_to
 from applications.models import Application
-from applications.states import State
 from budgets.imports import Action, budget_import_preview
 from budgets.models import BudgetLine
 from budgets.selectors import budget_summary
@@ -21,9 +20,10 @@ from budgets.workbooks import (
 from budgets.workbooks.layout import FLAT_COLUMNS
 from reports.round_workbook import round_workbook
 
+from ..budgets.support import select
 from ..factories import ApplicationFactory
 from .libreoffice import recalculated, saved_by_libreoffice, to_cents
-from .support import concept_lines, expected_funding_cents, put_in_state
+from .support import concept_lines, expected_funding_cents
 
 pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]
 
@@ -74,7 +74,7 @@ def test_round_workbook_recalculates_to_the_summaries_to_the_cent(
         writes=concept_lines(draft, cluster_b.management_organisation),
         by=manager_b,
     )
-    put_in_state(draft, State.SELECTED, by=officer)
+    select(draft, manager=manager_b, officer=officer)
     built = round_workbook(budget.application.round, by=officer)
 
     workbook = recalculated(built.to_bytes(), tmp_path)

@@ -27,6 +27,7 @@ from budgets.models import Phase
 from budgets.selectors import budget_summary
 from budgets.summary import Capped
 from kernel.admin_forms import (
+    MoneyAdmin,
     ReadOnlyAdmin,
     ServiceAdmin,
     ServiceForm,
@@ -58,7 +59,7 @@ ROUND_FILTER = ("round", related_filter("programme"))
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoundAdmin(MoneyAdmin):
     """Rounds, with how many clusters each has selected against its quota (here, not in
     ``programmes.admin``, because which states count as selected is the workflow's business)."""
 

@@ -21,10 +21,7 @@ from django.views.decorators.http import require_POST
 from applications import access
 from applications.models import Application
 from applications.views import require_write, visible_application
-from budgets.forms import (
-    BudgetGridForm,
-    format_amount,
-)
+from budgets.forms import BudgetGridForm
 from budgets.grid import (
     GridSpec,
     cap_rows,
@@ -40,6 +37,7 @@ from budgets.selectors import budget_plan, budget_summary
 from budgets.services import budget_closed, budget_lines_write
 from budgets.summary import BudgetSummary, plan_gaps
 from budgets.violations import BudgetRuleError, Violation
+from kernel.forms import format_amount
 
 Errors = dict[str, list[str]]  # messages by the id of the element they are shown at
 

@@ -1,107 +1,24 @@
 """Forms of the budget pages. They check shape only (numbers, dates, required); every budget rule
 is checked by the services, whose errors the forms show at the field they concern."""
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kernel.forms import AmountField
 from programmes.models import Basis, Organisation
 
 from .grid import GridSpec, cell_name
 from .services import LineInput
 from .violations import Rule, Violation
 
-AMOUNT_INVALID = _("Enter an amount in euros, such as %(example)s.")
-TOO_MANY_DECIMALS = _("“%(value)s” has more than two decimals: amounts are in euros and cents.")
-NOT_NEGATIVE = _("Amounts cannot be negative.")
 MONTH_INVALID = _("Enter a month, such as %(example)s.")
-
-SPACES = str.maketrans({"\N{NO-BREAK SPACE}": " ", "\N{NARROW NO-BREAK SPACE}": " "})
-
-
-def parse_amount(text: str) -> Decimal:
-    """An amount as the user's locale writes it: "1.234,56" in German, "1,234.56" in English.
-
-    Thousands separators must group three digits, so a German "1.5" is refused rather than
-    read as 15, and an English "1234,56" rather than as 123456.
-    """
-    decimal_sep = str(formats.get_format("DECIMAL_SEPARATOR"))
-    thousand_sep = str(formats.get_format("THOUSAND_SEPARATOR"))
-    cleaned = text.translate(SPACES).strip().removesuffix("€").removeprefix("€").strip()
-    grouping = f"[{re.escape(thousand_sep)} ]"
-    pattern = (
-        rf"(?P<sign>-?)(?P<whole>\d{{1,3}}(?:{grouping}\d{{3}})+|\d+)"
-        rf"(?:{re.escape(decimal_sep)}(?P<fraction>\d+))?"
-    )
-    match = re.fullmatch(pattern, cleaned)
-    if match is None:
-        raise ValueError(text)
-    whole = re.sub(grouping, "", match["whole"])
-    try:
-        return Decimal(f"{match['sign']}{whole}.{match['fraction'] or '0'}")
-    except InvalidOperation as error:  # pragma: no cover - the pattern admits digits only
-        raise ValueError(text) from error
-
-
-def format_amount(amount: Decimal) -> str:
-    """An amount for an input field, in the user's locale with grouping: "1.234,56"."""
-    return formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-
-
-class AmountInput(forms.TextInput):
-    """A text input for euros (a number input would refuse the German "1.234,56")."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, Decimal):
-            return format_amount(value)
-        formatted: str | None = super().format_value(value)
-        return formatted
-
-
-class AmountField(forms.DecimalField):
-    """Euros and cents typed in the user's locale; empty means nothing."""
-
-    widget = AmountInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()
-        if not text:
-            return None
-        try:
-            amount = parse_amount(text)
-        except ValueError:
-            raise ValidationError(
-                AMOUNT_INVALID,
-                code="invalid",
-                params={"example": format_amount(Decimal("1234.56"))},
-            ) from None
-        exponent = amount.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -2:
-            raise ValidationError(
-                TOO_MANY_DECIMALS, code="max_decimal_places", params={"value": text}
-            )
-        if amount < 0:
-            raise ValidationError(NOT_NEGATIVE, code="min_value")
-        return amount.quantize(Decimal("0.01"))
 
 
 class BudgetGridForm(forms.Form):
@@ -126,6 +43,7 @@ class BudgetGridForm(forms.Form):
                     }
                     name = cell_name(grantee.organisation.pk, position.pk, year)
                     field = AmountField(
+                        required=False,  # an empty cell is no line
                         label=label,
                         initial=line.eligible_amount if line is not None else None,
                         disabled=disabled,

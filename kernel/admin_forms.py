@@ -18,9 +18,13 @@ from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import AmountField
+from .money import MoneyField
 
 CONFLICT = gettext_noop(
     "This conflicts with a stored record (the same key twice?); nothing was saved."
@@ -114,7 +118,21 @@ def fresh(instance: models.Model | None) -> Any:
     return type(instance)._default_manager.get(pk=instance.pk)
 
 
-class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MoneyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A model admin whose money fields read amounts as the budget grid does: in the user's
+    notation, by the one amount parser (a German "12.5" is refused, never read as 125)."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, MoneyField):
+            return AmountField(
+                required=not db_field.blank,
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ServiceAdmin(MoneyAdmin):
     """A model admin whose add, change and delete go through services.
 
     Subclasses implement :meth:`write` (add and change) and :meth:`remove` (delete); both get the

@@ -11,7 +11,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kernel.admin_forms import HistoryAdmin, ReadOnlyAdmin
+from kernel.admin_forms import HistoryAdmin, MoneyAdmin, ReadOnlyAdmin
 from kernel.history import delete_with_history, save_with_history
 from kernel.money import format_eur
 
@@ -24,7 +24,7 @@ class FundingRateDefaultInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProgrammeAdmin(MoneyAdmin):
     list_display = [
         "short_name",
         "name",

@@ -36,11 +36,6 @@ NO_ROWS = gettext_noop("The sheet has no rows to import.")
 # Cell-level problems of budget lines.
 REQUIRED = gettext_noop("A value is required.")
 NOT_A_NUMBER = gettext_noop("“%(value)s” is not a number.")
-TOO_MANY_DECIMALS = gettext_noop(
-    "%(value)s has more than two decimals; amounts are in EUR and cents."
-)
-NEGATIVE_AMOUNT = gettext_noop("%(value)s is negative; eligible amounts are not negative.")
-AMOUNT_TOO_LARGE = gettext_noop("%(value)s is larger than the largest amount the system keeps.")
 NOT_A_YEAR = gettext_noop("“%(value)s” is not a calendar year.")
 UNKNOWN_PHASE = gettext_noop("“%(value)s” is not a phase; use one of: %(choices)s.")
 UNKNOWN_PROJECT = gettext_noop("The application has no R&D project “%(value)s”; create it first.")

@@ -7,10 +7,9 @@ reported per cell. It never writes: ``save_instance`` only collects the parsed l
 import service writes them through ``budgets.services.budget_lines_write`` in one call.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -20,16 +19,15 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.widgets import Widget
 
-from kernel.money import CENT
+from kernel.money import AmountError, Notation
+from kernel.money import parse_amount as kernel_parse_amount
 from programmes.models import Organisation
 
 from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
 from .problems import (
     AMBIGUOUS_GRANTEE,
-    AMOUNT_TOO_LARGE,
     BASIS_MISMATCH,
     DUPLICATE_LINE,
-    NEGATIVE_AMOUNT,
     NOT_A_NUMBER,
     NOT_A_YEAR,
     NOT_AN_APPLICATION_NUMBER,
@@ -39,7 +37,6 @@ from .problems import (
     PROJECT_REQUIRED,
     REQUIRED,
     TEXT_TOO_LONG,
-    TOO_MANY_DECIMALS,
     UNKNOWN_APPLICATION,
     UNKNOWN_BASIS,
     UNKNOWN_GRANTEE,
@@ -50,9 +47,7 @@ from .problems import (
     say,
 )
 
-MAX_AMOUNT = Decimal("999999999999.99")  # 14 digits, two of them decimals
 MAX_JUSTIFICATION = BudgetLine._meta.get_field("justification").max_length or 500
-PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 LineKey = tuple[str, int | None, int, int, int]
 
 
@@ -75,52 +70,41 @@ def _shown(value: Any) -> str:
     return str(value).strip()
 
 
+# What the amount parser's refusals are called among the import's problems.
+AMOUNT_PROBLEMS = {
+    "invalid": Code.NOT_A_NUMBER,
+    "wrong_notation": Code.NOT_A_NUMBER,
+    "too_many_decimals": Code.TOO_MANY_DECIMALS,
+    "negative": Code.NEGATIVE_AMOUNT,
+    "too_large": Code.AMOUNT_TOO_LARGE,
+}
+
+
 def parse_amount(value: Any) -> Decimal:
-    """An amount in EUR: a number cell, or text in the user's format ("1.234,56" in German,
-    "1,234.56" in English). Refused: empty, not a number, more than two decimals, negative,
-    too large. A number cell holds a binary float; its shortest decimal form is what the user
-    typed (amounts have at most 15 significant digits)."""
-    if _blank(value):
-        raise CellError(Code.REQUIRED, say(REQUIRED))
+    """An amount in EUR: a number cell, or text in the user's notation ("1.234,56" in German,
+    "1,234.56" in English), read by the one amount parser (``kernel.money.parse_amount``).
+    A number cell holds a binary float; its shortest decimal form is what the user typed
+    (amounts have at most 15 significant digits), read as the API's notation."""
     if isinstance(value, bool):
         raise CellError(Code.NOT_A_NUMBER, say(NOT_A_NUMBER, {"value": value}))
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
+    if isinstance(value, int | float | Decimal):
+        text, notation = _number_text(value), Notation.API
     else:
-        amount = _parse_text_amount(str(value))
-    if not amount.is_finite():
-        raise CellError(Code.NOT_A_NUMBER, say(NOT_A_NUMBER, {"value": value}))
-    if amount != amount.quantize(CENT):
-        raise CellError(Code.TOO_MANY_DECIMALS, say(TOO_MANY_DECIMALS, {"value": _shown(value)}))
-    if amount < 0:
-        raise CellError(Code.NEGATIVE_AMOUNT, say(NEGATIVE_AMOUNT, {"value": _shown(value)}))
-    if amount > MAX_AMOUNT:
-        raise CellError(Code.AMOUNT_TOO_LARGE, say(AMOUNT_TOO_LARGE, {"value": _shown(value)}))
-    return amount.quantize(CENT)
-
-
-def _parse_text_amount(text: str) -> Decimal:
-    cleaned = text.replace("€", "").replace("EUR", "").replace("\N{NO-BREAK SPACE}", "")
-    cleaned = cleaned.replace(" ", "").strip()
-    german = (translation.get_language() or "de").startswith("de")
-    thousands, decimal_mark = (".", ",") if german else (",", ".")
-    if (
-        thousands in cleaned
-        and decimal_mark in cleaned
-        and (cleaned.rindex(thousands) > cleaned.rindex(decimal_mark))
-    ):
-        raise CellError(Code.NOT_A_NUMBER, say(NOT_A_NUMBER, {"value": text}))
-    cleaned = cleaned.replace(thousands, "").replace(decimal_mark, ".")
-    if not PLAIN_NUMBER.fullmatch(cleaned):
-        raise CellError(Code.NOT_A_NUMBER, say(NOT_A_NUMBER, {"value": text}))
+        text = "" if value is None else str(value)
+        notation = Notation.of_language(translation.get_language())
     try:
-        return Decimal(cleaned)
-    except InvalidOperation as error:
-        raise CellError(Code.NOT_A_NUMBER, say(NOT_A_NUMBER, {"value": text})) from error
+        return kernel_parse_amount(text, notation=notation)
+    except AmountError as error:
+        if error.code == "required":
+            raise CellError(Code.REQUIRED, say(REQUIRED)) from None
+        raise CellError(AMOUNT_PROBLEMS[error.code], str(error)) from None
+
+
+def _number_text(value: float | Decimal) -> str:
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return str(value)  # refused as no amount
+    return format(number, "f")
 
 
 def parse_integer(value: Any, code: Code, message: str) -> int:

@@ -2,20 +2,42 @@
 it does not know (a typo or a read-only field such as ``state`` is an error, never dropped)."""
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from kernel.money import AMOUNT_NOT_A_STRING, AmountError, Notation, parse_amount
 
 READ_ONLY_FIELD = _("This field cannot be written.")
 UNKNOWN_FIELD = _("There is no such field.")
 
 
-def money(**kwargs: Any) -> serializers.DecimalField:
+class MoneyField(serializers.DecimalField):
+    """A EUR amount: a string with at most two decimals in JSON ("1234.56"), never a number.
+    Input is read by the one amount parser in the API's notation (``kernel.money``)."""
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if not isinstance(data, str):
+            raise serializers.ValidationError(
+                gettext(AMOUNT_NOT_A_STRING) % {"example": '"1234.56"'}, code="not_a_string"
+            )
+        allow_negative = self.min_value is None or self.min_value < 0
+        try:
+            amount = parse_amount(data, notation=Notation.API, allow_negative=allow_negative)
+        except AmountError as error:
+            raise serializers.ValidationError(str(error), code=error.code) from None
+        self.validate_precision(amount)
+        return amount
+
+
+def money(**kwargs: Any) -> MoneyField:
     """A EUR amount: a string with exactly two decimals in JSON, never a float."""
     kwargs.setdefault("max_digits", 14)
     kwargs.setdefault("decimal_places", 2)
-    return serializers.DecimalField(coerce_to_string=True, **kwargs)
+    return MoneyField(coerce_to_string=True, **kwargs)
 
 
 def percent(**kwargs: Any) -> serializers.DecimalField:

@@ -1,59 +1,55 @@
-"""Amounts as users type them: "1.234,56" in German, "1,234.56" in English; thousands
-separators must group three digits, so nothing is read as a number ten or a thousand times off."""
+"""Amounts as users type them into the budget grid: "1.234,56" in German, "1,234.56" in English,
+read by the one amount parser. The shared table (tests/amounts.py) runs through the grid page;
+nothing is read as a number ten or a thousand times off, and a refused cell saves nothing."""
 
-import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from budgets.forms import TOO_MANY_DECIMALS, AmountField, format_amount, parse_amount
+from applications.states import State
+from budgets.models import BudgetLine, Phase
+from kernel.forms import AmountField, format_amount
+from kernel.money import TOO_MANY_DECIMALS
+
+from ..amounts import people_rows
+from .conftest import browser
+from .test_budget_grid import cell, grid_url
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("typed", "amount"),
-    [
-        ("1.234,56", "1234.56"),
-        ("1234,56", "1234.56"),
-        ("1.234", "1234"),
-        ("12.345.678,9", "12345678.9"),
-        ("0,5", "0.5"),
-        ("  512.400,00 € ", "512400.00"),
-        ("1 234,56", "1234.56"),
-        ("1\N{NO-BREAK SPACE}234,56", "1234.56"),
-    ],
-)
-def test_german_amounts(typed, amount):
-    with translation.override("de"):
-        assert parse_amount(typed) == Decimal(amount)
+@pytest.fixture
+def selected(application_a, to_state):
+    return to_state(application_a, State.SELECTED)
 
 
-@pytest.mark.parametrize(
-    ("typed", "amount"),
-    [("1,234.56", "1234.56"), ("1234.56", "1234.56"), ("€512,400.00", "512400.00")],
-)
-def test_english_amounts(typed, amount):
-    with translation.override("en"):
-        assert parse_amount(typed) == Decimal(amount)
+@pytest.mark.parametrize(("language", "typed", "expected"), people_rows())
+def test_grid_reads_the_amount_table(manager_a, selected, language, typed, expected):
+    management = selected.cluster.management_organisation
+    name = cell(management, "AZA", "0812", selected.concept_start_on.year)
 
+    response = browser(manager_a, language).post(grid_url(selected), {name: typed})
 
-@pytest.mark.parametrize("typed", ["1.5", "1.23,4", "12,34.5", "1,2,3", "abc", "1.2345", ",5"])
-def test_german_amounts_that_are_not_numbers(typed):
-    with translation.override("de"), pytest.raises(ValueError, match=re.escape(typed)):
-        parse_amount(typed)
-
-
-@pytest.mark.parametrize("typed", ["1234,56", "1,23", "1.234.56"])
-def test_english_amounts_that_are_not_numbers(typed):
-    with translation.override("en"), pytest.raises(ValueError, match=re.escape(typed)):
-        parse_amount(typed)
+    lines = BudgetLine.objects.filter(application=selected, phase=Phase.CONCEPT)
+    if expected is None:
+        assert response.status_code == 200
+        assert response.context["form"].errors[name], typed
+        assert not lines.exists()
+    elif expected == 0:
+        assert response.status_code == 302
+        assert not lines.exists()  # a zero cell is no line
+    else:
+        assert response.status_code == 302, response.context["form"].errors
+        assert [line.eligible_amount for line in lines] == [expected]
 
 
 def test_field_refuses_three_decimals_naming_what_was_typed():
-    with translation.override("de"), pytest.raises(ValidationError) as refused:
-        AmountField().clean("1.234,567")
-    assert refused.value.messages == [str(TOO_MANY_DECIMALS) % {"value": "1.234,567"}]
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        AmountField().clean("1,234.567")
+    assert refused.value.messages == [TOO_MANY_DECIMALS % {"value": "1,234.567"}]
+    assert refused.value.code == "too_many_decimals"
 
 
 def test_field_refuses_negative_amounts():
@@ -62,7 +58,7 @@ def test_field_refuses_negative_amounts():
 
 
 def test_field_reads_empty_as_nothing():
-    assert AmountField().clean("") is None
+    assert AmountField(required=False).clean("") is None
 
 
 def test_field_gives_two_decimals():

@@ -10,11 +10,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from applications.states import State
-from budgets.forms import TOO_MANY_DECIMALS
 from budgets.models import BudgetLine, GranteeTerms, Phase
 from budgets.services import budget_line_save
+from kernel.money import TOO_MANY_DECIMALS
 
 from ..applications.conftest import rd_project_add
 from ..budgets.support import euros, funding_cents
@@ -133,7 +135,9 @@ def test_three_decimals_are_refused_at_the_cell(manager_a, selected, management,
     other = cell(management, "AZA", "0846", first_year)
     response = browser(manager_a, "de").post(grid_url(selected), {name: "1.234,567", other: "10"})
     assert response.status_code == 200
-    assert response.context["form"].errors[name] == [TOO_MANY_DECIMALS % {"value": "1.234,567"}]
+    with translation.override("de"):
+        message = gettext(TOO_MANY_DECIMALS) % {"value": "1.234,567"}
+    assert response.context["form"].errors[name] == [message]
     assert "1.234,567" in container(response.content.decode(), f"errors-{name}")
     assert not concept_lines(selected).exists()  # nothing of the grid is saved
 

@@ -82,7 +82,7 @@ class RoundAdmin(MoneyAdmin):
         )
 
     @admin.display(description=_("selected / quota"), ordering="selected_count")
-    def selected(self, round_: Any) -> str:
+    def selected(self, round_: Any) -> str:  # annotated by get_queryset
         return f"{round_.selected_count} / {round_.selection_quota}"
 
     @admin.display(description=_("envelope"), ordering="envelope_amount")

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from applications import access
-from applications.states import State
+from applications.models import Application
+from applications.states import State, state_labels
 from applications.views import require_write, visible_application
 from budgets.imports import Action, ImportRefused, budget_import_confirm, budget_import_preview
 from budgets.workbooks import (
@@ -71,7 +72,11 @@ def budget_lines_download(request: HttpRequest) -> HttpResponse:
     }
     stream = BytesIO()
     export_budget_lines(
-        stream, by=request.user, lines=access.budget_lines_visible_to(request.user), **filters
+        stream,
+        by=request.user,
+        lines=access.budget_lines_visible_to(request.user),
+        state_labels=state_labels(),
+        **filters,
     )
     return xlsx_response(stream.getvalue(), export_budget_lines_filename(**filters))
 
@@ -86,7 +91,7 @@ def budget_template_download(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(stream.getvalue(), budget_template_filename(application))
 
 
-def _render(request: HttpRequest, application: Any, **context: Any) -> HttpResponse:
+def _render(request: HttpRequest, application: Application, **context: Any) -> HttpResponse:
     return render(
         request,
         "budgets/import.html",

@@ -61,7 +61,7 @@ class Guard:
         self.__name__ = refusals.__name__
         self.__doc__ = refusals.__doc__
 
-    def __call__(self, application: Any) -> bool:
+    def __call__(self, application: Any) -> bool:  # django-fsm passes any model
         return not self.refusals(application)
 
 

@@ -40,3 +40,8 @@ BUDGET_OPEN_STATES = {
     Phase.CONCEPT: (State.DRAFT, State.SELECTED),
     Phase.IMPLEMENTATION: (State.CONCEPT_PHASE,),
 }
+
+
+def state_labels() -> dict[str, str]:
+    """State codes -> their labels in the active language (for exports that show states)."""
+    return {str(state.value): str(state.label) for state in State}

@@ -70,7 +70,7 @@ from openpyxl.cell.cell import WriteOnlyCell  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from applications.models import Application  # noqa: E402
-from applications.states import State  # noqa: E402
+from applications.states import State, state_labels  # noqa: E402
 from budgets.exports import iter_budget_line_rows  # noqa: E402
 from budgets.imports import budget_import_confirm, budget_import_preview  # noqa: E402
 from budgets.imports import services as import_services  # noqa: E402
@@ -89,7 +89,7 @@ from budgets.workbooks.cells import (  # noqa: E402
     EXCEL_MAX_ROWS,
     PERCENT_FORMAT,
 )
-from budgets.workbooks.layout import COLUMN_INDEX, FLAT_COLUMNS, phase_labels, state_labels  # noqa: E402
+from budgets.workbooks.layout import COLUMN_INDEX, FLAT_COLUMNS, phase_labels  # noqa: E402
 from kernel import clock  # noqa: E402
 from kernel.collector import collector_paused  # noqa: E402
 from programmes.access import Role  # noqa: E402
@@ -328,7 +328,9 @@ def measure_export(use_tracemalloc: bool) -> dict[str, Any]:
     result: dict[str, Any] = {}
     target = Path(tempfile.gettempdir()) / "funding-bench-export.xlsx"
     with target.open("wb") as stream, measured(result, use_tracemalloc=use_tracemalloc):
-        exported = export_budget_lines(stream, by=None, lines=BudgetLine.objects.all())
+        exported = export_budget_lines(
+            stream, by=None, lines=BudgetLine.objects.all(), state_labels=state_labels()
+        )
     result["rows"] = exported.line_count
     result["sheets"] = len(exported.sheet_titles)
     result["rows_per_second"] = round(exported.line_count / result["seconds"])
@@ -419,7 +421,9 @@ def measure_import(count: int, use_tracemalloc: bool) -> dict[str, Any]:
     write_budget_lines(
         [(*row[:-1], clock.now()) for row in rows],
         buffer,
-        info=FlatExportInfo(generated_at=clock.now(), generated_by="bench"),
+        info=FlatExportInfo(
+            generated_at=clock.now(), generated_by="bench", state_labels=state_labels()
+        ),
     )
     data = buffer.getvalue()
 

@@ -93,7 +93,7 @@ class RDProjectAdmin(ServiceAdmin, HistoryAdmin):
         return projects.annotate(partner_count=Count("partners"))
 
     @admin.display(description=_("partners"), ordering="partner_count")
-    def partner_count(self, project: Any) -> int:
+    def partner_count(self, project: Any) -> int:  # annotated by get_queryset
         return int(project.partner_count)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -246,7 +246,7 @@ class HistoricalBudgetLineAdmin(ReadOnlyAdmin):
     date_hierarchy = "history_date"
 
     @admin.display(description=_("eligible amount"), ordering="eligible_amount")
-    def eligible(self, line: Any) -> str:
+    def eligible(self, line: BudgetLine) -> str:
         return format_eur(line.eligible_amount)
 
 

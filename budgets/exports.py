@@ -15,6 +15,7 @@ from django.db.models import F, FilteredRelation, Max, Q, QuerySet
 from django.utils import translation
 
 from .models import BudgetLine
+from .protocols import BudgetedApplication
 
 CHUNK_SIZE = 2000
 
@@ -125,7 +126,7 @@ def iter_budget_line_rows(
     return budget_line_rows(lines, filters).iterator(chunk_size=CHUNK_SIZE)
 
 
-def budget_changed_at(applications: Sequence[Any]) -> datetime | None:
+def budget_changed_at(applications: Sequence[BudgetedApplication]) -> datetime | None:
     """When these applications or their budgets last changed: the applications' own
     timestamps and the newest entry of their budget lines' history (so deletions count too)."""
     ids = [application.pk for application in applications]

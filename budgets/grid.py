@@ -17,6 +17,7 @@ from programmes.models import FundingRateDefault, Organisation
 from .arithmetic import Figures
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
 from .plan import Plan, default_terms
+from .protocols import BudgetedApplication
 from .summary import BudgetSummary, GranteeBlock
 from .violations import Rule, Violation
 
@@ -46,7 +47,9 @@ def cell_name(grantee_id: int, position_id: int, year: int) -> str:
     return f"amount-{grantee_id}-{position_id}-{year}"
 
 
-def terms_of(application: Any, organisations: Iterable[Organisation]) -> dict[int, GranteeTerms]:
+def terms_of(
+    application: BudgetedApplication, organisations: Iterable[Organisation]
+) -> dict[int, GranteeTerms]:
     """Each organisation's terms, or those its first budget line will give it (the programme's
     defaults, ``budgets.plan.default_terms``); writes nothing."""
     organisations = list(organisations)

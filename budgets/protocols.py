@@ -4,7 +4,9 @@ against this Protocol, which ``applications.models.Application`` satisfies (chec
 where the workflow calls the engine)."""
 
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
+
+from django.db import models
 
 from programmes.models import Cluster, Round
 
@@ -32,3 +34,24 @@ class BudgetedApplication(Protocol):
     def is_budget_open(self, phase: str) -> bool: ...
 
     def get_state_display(self) -> str: ...
+
+
+Budgeted = TypeVar("Budgeted", bound=BudgetedApplication)
+
+
+def applications_like(application: BudgetedApplication) -> "models.QuerySet[models.Model]":
+    """Every application, through the model of the one given: the engine names no model above
+    it, yet can read other applications (the numbers an import file refers to)."""
+    return cast(type[models.Model], type(application))._default_manager.all()
+
+
+def lock_application(application: Budgeted) -> Budgeted:
+    """The application read again under a row lock, with what the budget rules read of it (its
+    programme's caps, its cluster's management), through its own model's manager."""
+    locked = (
+        applications_like(application)
+        .select_for_update(of=("self",))
+        .select_related("round__programme", "cluster__management_organisation")
+        .get(pk=application.pk)
+    )
+    return cast(Budgeted, locked)

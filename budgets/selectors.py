@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.db.models import Prefetch
 
@@ -10,6 +9,7 @@ from programmes.models import FundingRateDefault, Organisation
 
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from .plan import Plan, line_order, summarise
+from .protocols import BudgetedApplication
 from .summary import BudgetSummary, Caps, Periods, plan_gaps
 from .violations import Violation
 
@@ -41,7 +41,7 @@ def _lines(ids: Sequence[int], projects: Mapping[int, RDProject]) -> list[Budget
     return sorted(lines, key=lambda line: line_order(line, projects))
 
 
-def budget_plans(applications: Sequence[Any]) -> dict[int, Plan]:
+def budget_plans(applications: Sequence[BudgetedApplication]) -> dict[int, Plan]:
     """The budget plans of many applications in seven queries, however many lines. Pass
     applications with ``round__programme`` and ``cluster__management_organisation`` loaded."""
     ids = [application.pk for application in applications]
@@ -82,29 +82,29 @@ def budget_plans(applications: Sequence[Any]) -> dict[int, Plan]:
     }
 
 
-def budget_plan(application: Any) -> Plan:
+def budget_plan(application: BudgetedApplication) -> Plan:
     """Everything the budget rules read of one application (``budgets.plan.check_plan``)."""
     return budget_plans([application])[application.pk]
 
 
-def budget_summaries(applications: Sequence[Any]) -> dict[int, BudgetSummary]:
+def budget_summaries(applications: Sequence[BudgetedApplication]) -> dict[int, BudgetSummary]:
     """Summaries of many applications in seven queries. Pass applications with
     ``round__programme`` and ``cluster__management_organisation`` already loaded."""
     return {pk: summarise(plan) for pk, plan in budget_plans(applications).items()}
 
 
-def budget_summary(application: Any) -> BudgetSummary:
+def budget_summary(application: BudgetedApplication) -> BudgetSummary:
     """Every figure of one application's budget, with the rules it breaks."""
     return summarise(budget_plan(application))
 
 
-def phase_plan_problems(application: Any, phase: str) -> list[Violation]:
+def phase_plan_problems(application: BudgetedApplication, phase: str) -> list[Violation]:
     """Why a phase's plan cannot go ahead: broken rules first, then what it still lacks."""
     summary = budget_summary(application)
     return [*summary.violations, *plan_gaps(summary, phase)]
 
 
-def budget_problems(application: Any) -> list[Violation]:
+def budget_problems(application: BudgetedApplication) -> list[Violation]:
     """Every rule the whole budget breaks (both phases, all caps)."""
     summary = budget_summary(application)
     return [

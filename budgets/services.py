@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,6 +34,7 @@ from . import access
 from .models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from .plan import LineInput as LineInput  # writers describe lines with it, so offer it here
 from .plan import Plan, PlanCheck, PlanRefused, check_plan, default_terms, line_key
+from .protocols import Budgeted, BudgetedApplication, lock_application
 from .selectors import budget_plan
 from .violations import BudgetRuleError, Rule, Violation
 
@@ -59,16 +60,7 @@ LINE_FIELDS = frozenset(
 PROJECT_FIELDS = frozenset({"title", "description", "start_month", "end_month"})
 
 
-def _lock(application: Any) -> Any:
-    return (
-        type(application)
-        ._default_manager.select_for_update(of=("self",))
-        .select_related("round__programme", "cluster__management_organisation")
-        .get(pk=application.pk)
-    )
-
-
-def budget_closed(application: Any, phases: Iterable[str]) -> list[Violation]:
+def budget_closed(application: BudgetedApplication, phases: Iterable[str]) -> list[Violation]:
     """The refusal of a change to ``phases`` when one of them is closed: the first closed one
     (in order), or nothing."""
     for phase in sorted(set(phases)):
@@ -86,26 +78,28 @@ def budget_closed(application: Any, phases: Iterable[str]) -> list[Violation]:
     return []
 
 
-def _ensure_open(application: Any, phases: Iterable[str]) -> None:
+def _ensure_open(application: BudgetedApplication, phases: Iterable[str]) -> None:
     if closed := budget_closed(application, phases):
         raise BudgetRuleError(closed)
 
 
 @dataclass(frozen=True)
-class BudgetChange:
+class BudgetChange(Generic[Budgeted]):
     """A budget write under way: the application, locked, and its plan, read under the lock."""
 
-    application: Any
+    application: Budgeted
     plan: Plan
 
 
 @contextmanager
-def budget_change(application: Any, *, by: Any, phases: Iterable[str]) -> Iterator[BudgetChange]:
+def budget_change(
+    application: Budgeted, *, by: Any, phases: Iterable[str]
+) -> Iterator[BudgetChange[Budgeted]]:
     """Lock the application, check who writes and that the phases are open, and read the plan
     under the lock, all in one transaction. The body checks what it would change with
     ``ensure_keeps_rules`` before it writes."""
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock_application(application)
         if not access.can_write_budget(by, locked):
             raise PermissionDenied(_(NOT_YOURS))
         _ensure_open(locked, phases)
@@ -126,7 +120,9 @@ def _save_terms(terms: GranteeTerms, *, by: Any) -> GranteeTerms:
     return terms
 
 
-def grantee_terms_ensure(application: Any, organisation: Organisation, *, by: Any) -> GranteeTerms:
+def grantee_terms_ensure(
+    application: BudgetedApplication, organisation: Organisation, *, by: Any
+) -> GranteeTerms:
     """The organisation's terms in this application; created (by ``by``, in their history) from
     the programme's defaults for its legal form and size the first time
     (``budgets.plan.default_terms``)."""
@@ -159,7 +155,7 @@ def _save_terms_added(before: Plan, after: Plan, *, by: Any) -> None:
 
 def grantee_terms_set(
     *,
-    application: Any,
+    application: BudgetedApplication,
     organisation: Organisation,
     basis: str,
     funding_rate: Decimal,
@@ -190,7 +186,7 @@ def grantee_terms_set(
     return terms
 
 
-def _validated_line(application: Any, line: BudgetLine) -> BudgetLine:
+def _validated_line(application: BudgetedApplication, line: BudgetLine) -> BudgetLine:
     """Field rules in Python (digits, decimals, not negative) and the project's ownership; the
     unique keys need no query here, as lines are matched to the stored ones by key."""
     if line.rd_project is not None and line.rd_project.application_id != application.pk:
@@ -239,7 +235,7 @@ def _line_writes(current: Plan, proposed: Plan, writes: Sequence[LineInput]) -> 
 
 def budget_lines_write(
     *,
-    application: Any,
+    application: BudgetedApplication,
     writes: Sequence[LineInput] = (),
     deletes: Sequence[BudgetLine] = (),
     by: Any,
@@ -280,7 +276,7 @@ def budget_lines_write(
     return list(lines.saved)
 
 
-def budget_line_save(*, application: Any, by: Any, **line: Any) -> BudgetLine:
+def budget_line_save(*, application: BudgetedApplication, by: Any, **line: Any) -> BudgetLine:
     """Create the line with these keys, or change its amount and justification."""
     return budget_lines_write(application=application, writes=[LineInput(**line)], by=by)[0]
 
@@ -317,7 +313,7 @@ def budget_line_delete(*, line: BudgetLine, by: Any) -> None:
 
 def rd_project_create(
     *,
-    application: Any,
+    application: BudgetedApplication,
     title: str,
     start_month: date,
     end_month: date,

@@ -10,13 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from kernel.dates import add_years
 from programmes.models import Organisation, Programme
 
 from .arithmetic import Figures, grant_figures, sum_figures
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
+from .protocols import BudgetedApplication
 from .violations import Rule, Unit, Violation
 
 
@@ -57,7 +57,7 @@ class Periods:
     implementation_end_on: date
 
     @classmethod
-    def of(cls, application: Any) -> "Periods":
+    def of(cls, application: BudgetedApplication) -> "Periods":
         return cls(
             concept_start_on=application.concept_start_on,
             concept_end_on=application.concept_end_on,

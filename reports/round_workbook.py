@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from applications.access import applications_visible_to
 from applications.models import Application, ApplicationTransition
 from applications.selectors import RoundLine, RoundOverview, round_overview
+from applications.states import state_labels
 from budgets.arithmetic import Figures, sum_figures
 from budgets.audit import RecordedChange, recorded_changes
 from budgets.exports import budget_changed_at
@@ -52,11 +53,11 @@ from budgets.workbooks.cells import (
     sheet_title,
 )
 from budgets.workbooks.filenames import round_filename
-from budgets.workbooks.layout import state_labels
 from competition.access import can_read_ranking
 from competition.models import Recommendation
 from competition.selectors import RoundRanking, build_round_ranking
 from kernel import clock
+from programmes.models import Round
 
 
 @dataclass(frozen=True)
@@ -476,7 +477,7 @@ def build_round_workbook(
     return built
 
 
-def round_workbook(round_: Any, *, by: Any, sheets: Sequence[SheetWriter] = ()) -> BuiltWorkbook:
+def round_workbook(round_: Round, *, by: Any, sheets: Sequence[SheetWriter] = ()) -> BuiltWorkbook:
     """The workbook of ``round_`` with the applications ``by`` may read (``None``: an operator,
     who reads all). ``sheets`` replaces ``ROUND_SHEETS``."""
     applications = Application.objects.all() if by is None else applications_visible_to(by)
@@ -499,7 +500,7 @@ def round_workbook(round_: Any, *, by: Any, sheets: Sequence[SheetWriter] = ()) 
     return build_round_workbook(data, sheets)
 
 
-def round_workbook_filename(round_: Any, *, on: date | None = None) -> str:
+def round_workbook_filename(round_: Round, *, on: date | None = None) -> str:
     """``InterSpiN_R1_round_2026-11-21.xlsx``."""
     return round_filename(
         programme=round_.programme.short_name,

@@ -23,6 +23,7 @@ from kernel.downloads import xlsx_response
 from programmes.models import Cluster, Programme, Round
 
 from ..access import budget_lines_visible_to
+from ..states import state_labels
 from .serializers import BudgetLineChange, BudgetLineInput
 
 
@@ -126,6 +127,10 @@ class BudgetLineExportView(APIView):
         }
         stream = BytesIO()
         export_budget_lines(
-            stream, by=request.user, lines=budget_lines_visible_to(request.user), **filters
+            stream,
+            by=request.user,
+            lines=budget_lines_visible_to(request.user),
+            state_labels=state_labels(),
+            **filters,
         )
         return xlsx_response(stream.getvalue(), export_budget_lines_filename(**filters))

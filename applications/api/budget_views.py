@@ -38,13 +38,14 @@ from budgets.services import (
     rd_project_update,
 )
 
+from ..models import Application
 from .scope import ApplicationScoped
 from .views import APPLICATION_ID
 
 PROJECT_ID = OpenApiParameter("project_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-def projects_of(application: Any) -> QuerySet[RDProject]:
+def projects_of(application: Application) -> QuerySet[RDProject]:
     partners = ProjectPartner.objects.select_related("organisation").order_by(
         "-is_lead", "organisation__name"
     )

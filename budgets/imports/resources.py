@@ -24,6 +24,7 @@ from kernel.money import parse_amount as kernel_parse_amount
 from programmes.models import Organisation
 
 from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase, RDProject
+from ..protocols import BudgetedApplication
 from .problems import (
     AMBIGUOUS_GRANTEE,
     BASIS_MISMATCH,
@@ -125,7 +126,7 @@ class BudgetContext:
     """What the widgets look values up in, loaded once per import (a fixed number of queries,
     however many rows)."""
 
-    application: Any
+    application: BudgetedApplication
     phases: Mapping[str, Phase]
     projects: Mapping[str, RDProject]
     organisations: Mapping[str, list[Organisation]]  # casefolded name → organisations
@@ -153,7 +154,7 @@ class ApplicationWidget(ContextWidget):
         application = self.context.application
         if number == application.pk:
             return application
-        params = {"value": number, "expected": application.pk}
+        params: dict[str, object] = {"value": number, "expected": application.pk}
         cluster_id = self.context.application_clusters.get(number)
         if cluster_id is None:
             raise CellError(Code.UNKNOWN_APPLICATION, say(UNKNOWN_APPLICATION, params))

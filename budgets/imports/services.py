@@ -37,6 +37,7 @@ from programmes.models import Organisation
 from .. import access
 from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase
 from ..plan import Plan, check_plan
+from ..protocols import BudgetedApplication, applications_like, lock_application
 from ..selectors import budget_plan
 from ..services import NOT_YOURS, LineInput, budget_lines_write
 from ..violations import BudgetRuleError, Violation
@@ -46,11 +47,9 @@ from ..workbooks.layout import (
     FLAT_COLUMNS,
     IMPORT_KEYS,
     LINE_KEYS,
-    application_model,
     heading_keys,
     in_every_language,
     phase_words,
-    state_labels,
 )
 from .problems import (
     BUDGET_CLOSED,
@@ -91,12 +90,12 @@ class Parsed:
     plan: Plan  # the budget as the file was read against
 
 
-def _ensure_may_write(application: Any, by: Any) -> None:
+def _ensure_may_write(application: BudgetedApplication, by: Any) -> None:
     if not access.can_write_budget(by, application):
         raise PermissionDenied(_(NOT_YOURS))
 
 
-def _context(application: Any, plan: Plan, table: Table) -> BudgetContext:
+def _context(application: BudgetedApplication, plan: Plan, table: Table) -> BudgetContext:
     """Everything the rows are looked up in: the plan, and in a fixed number of queries the
     organisations, positions and applications the file names."""
     names = {
@@ -117,7 +116,7 @@ def _context(application: Any, plan: Plan, table: Table) -> BudgetContext:
         elif isinstance(value, str) and value.strip().isdigit():
             numbers.add(int(value.strip()))
     clusters = dict(
-        application_model()._default_manager.filter(pk__in=numbers).values_list("pk", "cluster_id")
+        applications_like(application).filter(pk__in=numbers).values_list("pk", "cluster_id")
     )
     return BudgetContext(
         application=application,
@@ -217,20 +216,20 @@ class _Diff:
 
 
 def _closed_problem(
-    application: Any,
+    application: BudgetedApplication,
     table: Table,
     line: BudgetLine,
     row: int | None,
     column: str | None,
     prefix: str = "",
 ) -> Problem:
-    state = state_labels().get(application.state, application.state)
+    state = application.get_state_display()
     message = say(BUDGET_CLOSED, {"phase": Phase(line.phase).label, "state": state})
     return table.locate(column, row, Code.BUDGET_CLOSED, prefix + message)
 
 
 def _diff_rows(
-    application: Any,
+    application: BudgetedApplication,
     table: Table,
     stored: Mapping[LineKey, BudgetLine],
     parsed: Sequence[tuple[int, BudgetLine, bool]],
@@ -262,7 +261,7 @@ def _diff_rows(
 
 
 def _diff_left_out(
-    application: Any,
+    application: BudgetedApplication,
     table: Table,
     stored: Mapping[LineKey, BudgetLine],
     in_file: set[LineKey],
@@ -287,7 +286,7 @@ def _diff_left_out(
             diff.closed.append(_closed_problem(application, table, line, None, None, prefix))
 
 
-def _parse(application: Any, file: Upload, filename: str | None) -> Parsed:
+def _parse(application: BudgetedApplication, file: Upload, filename: str | None) -> Parsed:
     """Check and read the file and work out what it changes; writes nothing. A file that
     cannot be read at all raises ``ImportRefused``; row problems are in ``problems``."""
     data, table = _read(file, filename)
@@ -368,7 +367,7 @@ def _validation_problems(error: ValidationError, parsed: Parsed) -> list[Problem
     return [parsed.table.locate(None, None, Code.INVALID, message) for message in error.messages]
 
 
-def _write(application: Any, parsed: Parsed, by: Any) -> None:
+def _write(application: BudgetedApplication, parsed: Parsed, by: Any) -> None:
     """The one write: every created, changed and deleted line in one call."""
     try:
         budget_lines_write(
@@ -389,7 +388,7 @@ def _rule_problems(parsed: Parsed) -> list[Problem]:
     return _violation_problems(check.violations, parsed)
 
 
-def budget_fingerprint(application: Any) -> str:
+def budget_fingerprint(application: BudgetedApplication) -> str:
     """A digest of the application's lines and grantee terms: a confirmation must find them
     as the preview saw them."""
     lines = BudgetLine.objects.filter(application_id=application.pk).order_by("pk")
@@ -412,7 +411,7 @@ def budget_fingerprint(application: Any) -> str:
     return hashlib.sha256(repr(state).encode()).hexdigest()
 
 
-def _token(application: Any, parsed: Parsed, by: Any) -> str:
+def _token(application: BudgetedApplication, parsed: Parsed, by: Any) -> str:
     return signing.dumps(
         {"a": application.pk, "f": parsed.digest, "b": budget_fingerprint(application), "u": by.pk},
         salt=TOKEN_SALT,
@@ -420,7 +419,7 @@ def _token(application: Any, parsed: Parsed, by: Any) -> str:
 
 
 def budget_import_preview(
-    *, application: Any, file: Upload, by: Any, filename: str | None = None
+    *, application: BudgetedApplication, file: Upload, by: Any, filename: str | None = None
 ) -> Preview:
     """What importing ``file`` into ``application``'s budget would do, and every reason it
     cannot; writes nothing. ``filename`` (or ``file.name``) must end in .xlsx."""
@@ -436,7 +435,12 @@ def budget_import_preview(
 
 
 def budget_import_confirm(
-    *, application: Any, file: Upload, token: str, by: Any, filename: str | None = None
+    *,
+    application: BudgetedApplication,
+    file: Upload,
+    token: str,
+    by: Any,
+    filename: str | None = None,
 ) -> ImportResult:
     """Import ``file`` as previewed with ``token``: all rows or none. Refused (``ImportRefused``,
     nothing written) when the file has problems, is not the previewed file, the budget changed
@@ -454,7 +458,7 @@ def budget_import_confirm(
     )
 
 
-def _confirm(application: Any, parsed: Parsed, token: str, by: Any) -> None:
+def _confirm(application: BudgetedApplication, parsed: Parsed, token: str, by: Any) -> None:
     """Write the parsed file if it is the one previewed with ``token`` and the budget is as the
     preview found it."""
     if parsed.problems:
@@ -468,12 +472,7 @@ def _confirm(application: Any, parsed: Parsed, token: str, by: Any) -> None:
     if previewed != (application.pk, parsed.digest, by.pk):
         raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)])
     with transaction.atomic():
-        locked = (
-            type(application)
-            ._default_manager.select_for_update(of=("self",))
-            .select_related("round__programme", "cluster__management_organisation")
-            .get(pk=application.pk)
-        )
+        locked = lock_application(application)
         if budget_fingerprint(locked) != payload["b"]:
             raise ImportRefused([problem(Code.CHANGED_MEANWHILE, CHANGED_MEANWHILE)])
         if parsed.writes or parsed.deletes:

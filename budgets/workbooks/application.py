@@ -28,6 +28,7 @@ from kernel import clock
 from ..arithmetic import Figures
 from ..exports import budget_changed_at
 from ..models import Phase
+from ..protocols import BudgetedApplication
 from ..selectors import budget_summary
 from ..summary import BudgetSummary, Capped, Caps, GranteeBlock, PhaseSummary, ProjectBlock
 from .built import BuiltWorkbook, Provenance, provenance_of, section_title, write_cover
@@ -50,7 +51,6 @@ from .cells import (
     sum_of,
 )
 from .filenames import application_filename
-from .layout import state_labels
 
 HUNDRED = Decimal(100)
 FIRST_YEAR_COLUMN = 3  # A: position code, B: position name
@@ -62,7 +62,7 @@ class ApplicationWorkbookData:
     """Everything the workbook shows; ``application`` has its round, programme and cluster
     loaded."""
 
-    application: Any
+    application: BudgetedApplication
     summary: BudgetSummary
     provenance: Provenance
 
@@ -350,7 +350,7 @@ def build_application_workbook(data: ApplicationWorkbookData) -> BuiltWorkbook:
             (_("Cluster"), application.cluster.name),
             (_("Application no."), application.pk),
             (_("Application title"), application.title),
-            (_("State"), state_labels().get(application.state, application.state)),
+            (_("State"), application.get_state_display()),
             (
                 _("Concept phase"),
                 f"{application.concept_start_on.isoformat()} – "
@@ -442,7 +442,7 @@ def _overview(
     print_setup(cover, header_rows=0, freeze=None)
 
 
-def application_workbook(application: Any, *, by: Any) -> BuiltWorkbook:
+def application_workbook(application: BudgetedApplication, *, by: Any) -> BuiltWorkbook:
     """The budget workbook of ``application`` as ``by`` downloads it now (``None``: an
     operator). The caller checks that ``by`` may read the application."""
     return build_application_workbook(
@@ -454,7 +454,9 @@ def application_workbook(application: Any, *, by: Any) -> BuiltWorkbook:
     )
 
 
-def application_workbook_filename(application: Any, *, on: date | None = None) -> str:
+def application_workbook_filename(
+    application: BudgetedApplication, *, on: date | None = None
+) -> str:
     """``InterSpiN_R1_ARENA2036_budget_2026-11-21.xlsx``."""
     return application_filename(
         programme=application.round.programme.short_name,

@@ -7,8 +7,8 @@ new sheet starts whenever one reaches Excel's 1,048,576 rows (header included). 
 row as soon as it is appended.
 """
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -21,6 +21,7 @@ from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from kernel import clock
+from programmes.models import Cluster, Programme, Round
 
 from ..exports import LineFilter, iter_budget_line_rows
 from ..models import BudgetLine
@@ -40,7 +41,7 @@ from .cells import (
     sheet_title,
 )
 from .filenames import budget_lines_filename
-from .layout import ABOUT_SHEET, DATA_SHEET, FLAT_COLUMNS, phase_labels, state_labels
+from .layout import ABOUT_SHEET, DATA_SHEET, FLAT_COLUMNS, phase_labels
 
 PROGRESS_EVERY = 10_000
 HUNDRED = Decimal(100)
@@ -53,6 +54,9 @@ class FlatExportInfo:
     generated_at: datetime
     generated_by: str
     filters: Sequence[tuple[str, str]] = ()
+    # Application state code -> its label in the export's language. The workflow's states are
+    # the workflow's (above this app): its callers name them.
+    state_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,14 @@ class FlatExportResult:
 class LineSheet:
     """One data sheet of the flat layout being written, with its reusable styled cells."""
 
-    def __init__(self, workbook: Workbook, title: str) -> None:
+    def __init__(self, workbook: Workbook, title: str, state_labels: Mapping[str, str]) -> None:
         self.ws = workbook.create_sheet(title)
         print_setup(self.ws, header_rows=1, freeze="A2")
         set_widths(self.ws, [column.width for column in FLAT_COLUMNS])
         self.money = self._styled(EUR_FORMAT)
         self.rate = self._styled(PERCENT_FORMAT)
         self.changed = self._styled(DATETIME_FORMAT)
-        self.states = state_labels()
+        self.states = state_labels
         self.phases = phase_labels()
         self.zone = timezone.get_current_timezone()
         self.fractions: dict[Decimal, Decimal] = {}
@@ -186,7 +190,7 @@ def write_budget_lines(
 
     def new_sheet() -> LineSheet:
         titles.append(sheet_title(str(DATA_SHEET), titles))
-        return LineSheet(workbook, titles[-1])
+        return LineSheet(workbook, titles[-1], info.state_labels)
 
     sheet = new_sheet()
     count = 0
@@ -242,9 +246,10 @@ def export_budget_lines(
     *,
     by: Any,
     lines: QuerySet[BudgetLine],
-    programme: Any = None,
-    round: Any = None,
-    cluster: Any = None,
+    state_labels: Mapping[str, str],
+    programme: Programme | None = None,
+    round: Round | None = None,
+    cluster: Cluster | None = None,
     states: Sequence[str] = (),
     max_rows: int = EXCEL_MAX_ROWS,
     on_progress: Callable[[int], None] | None = None,
@@ -257,7 +262,6 @@ def export_budget_lines(
         cluster_id=cluster.pk if cluster is not None else None,
         states=tuple(states),
     )
-    labels = state_labels()
     described: list[tuple[str, str]] = []
     if programme is not None:
         described.append((_("Programme"), str(programme.name)))
@@ -266,9 +270,12 @@ def export_budget_lines(
     if cluster is not None:
         described.append((_("Cluster"), str(cluster.name)))
     if states:
-        described.append((_("States"), ", ".join(labels.get(s, s) for s in states)))
+        described.append((_("States"), ", ".join(state_labels.get(s, s) for s in states)))
     info = FlatExportInfo(
-        generated_at=clock.now(), generated_by=display_name(by), filters=described
+        generated_at=clock.now(),
+        generated_by=display_name(by),
+        filters=described,
+        state_labels=state_labels,
     )
     return write_budget_lines(
         iter_budget_line_rows(lines, filters),
@@ -281,9 +288,9 @@ def export_budget_lines(
 
 def export_budget_lines_filename(
     *,
-    programme: Any = None,
-    round: Any = None,
-    cluster: Any = None,
+    programme: Programme | None = None,
+    round: Round | None = None,
+    cluster: Cluster | None = None,
     states: Sequence[str] = (),
     on: date | None = None,
 ) -> str:

@@ -3,16 +3,14 @@ the three cannot drift apart. Its columns follow ``budgets.exports.ROW_FIELDS``.
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from django.db.models import Model
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..exports import ROW_FIELDS
-from ..models import BudgetLine, Phase
+from ..models import Phase
 
 
 class Kind(StrEnum):
@@ -109,18 +107,6 @@ def phase_words() -> dict[str, Phase]:
         for label in in_every_language(phase.label):
             words[label.casefold()] = phase
     return words
-
-
-def application_model() -> type[Model]:
-    # The budget engine names the application only by string; read its model from the field.
-    model: Any = BudgetLine._meta.get_field("application").related_model
-    return model  # type: ignore[no-any-return]
-
-
-def state_labels() -> dict[str, str]:
-    """Application state codes → their labels in the active language."""
-    state_field: Any = application_model()._meta.get_field("state")
-    return {str(code): str(label) for code, label in state_field.flatchoices}
 
 
 def phase_labels() -> dict[str, str]:

@@ -22,6 +22,7 @@ from programmes.models import Organisation
 
 from ..exports import NAME_ORDER, budget_changed_at, budget_line_rows
 from ..models import BudgetLine, BudgetPosition, GranteeTerms, RDProject
+from ..protocols import BudgetedApplication
 from .built import Provenance, provenance_of
 from .cells import (
     BOLD,
@@ -54,7 +55,7 @@ class GranteeRow:
 
 @dataclass(frozen=True)
 class TemplateData:
-    application: Any
+    application: BudgetedApplication
     lines: Sequence[Sequence[Any]]  # in ``budgets.exports.ROW_FIELDS`` order
     positions: Sequence[BudgetPosition]
     grantees: Sequence[GranteeRow]
@@ -63,7 +64,7 @@ class TemplateData:
     blank_rows: int = BLANK_ROWS
 
 
-def _blank_row(application: Any) -> list[Any]:
+def _blank_row(application: BudgetedApplication) -> list[Any]:
     """An unused line with the application's keys filled in."""
     row: list[Any] = [None] * len(COLUMN_INDEX)
     row[COLUMN_INDEX["programme"]] = application.round.programme.short_name
@@ -93,7 +94,8 @@ def write_budget_template(data: TemplateData, stream: BinaryIO | str) -> None:
     ``data``)."""
     workbook = Workbook(write_only=True)
     data_title = str(DATA_SHEET)
-    sheet = LineSheet(workbook, data_title)
+    states = {data.application.state: data.application.get_state_display()}
+    sheet = LineSheet(workbook, data_title, states)
     blank = _blank_row(data.application)
     for row in [*data.lines, *([blank] * data.blank_rows)]:
         sheet.append(row)
@@ -226,7 +228,7 @@ def _list_sheet(
         ws.append(cells)
 
 
-def budget_template_data(application: Any, *, by: Any) -> TemplateData:
+def budget_template_data(application: BudgetedApplication, *, by: Any) -> TemplateData:
     """The application's lines, the positions, its grantees (the cluster management, its
     project partners, and anyone with terms) and its R&D projects, in a fixed number of
     queries."""
@@ -266,7 +268,7 @@ def budget_template_data(application: Any, *, by: Any) -> TemplateData:
     )
 
 
-def budget_template_filename(application: Any, *, on: date | None = None) -> str:
+def budget_template_filename(application: BudgetedApplication, *, on: date | None = None) -> str:
     """``InterSpiN_R1_ARENA2036_budget-template_2026-11-21.xlsx``."""
     return application_filename(
         programme=application.round.programme.short_name,

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.access import budget_lines_visible_to
-from applications.states import State
+from applications.states import State, state_labels
 from budgets.models import BudgetLine, Phase
 from budgets.services import budget_lines_write
 from budgets.workbooks import export_budget_lines, export_budget_lines_filename
@@ -28,7 +28,9 @@ HEADINGS = [column.key for column in FLAT_COLUMNS]
 
 def export(by, **options):
     buffer = BytesIO()
-    result = export_budget_lines(buffer, by=by, lines=budget_lines_visible_to(by), **options)
+    result = export_budget_lines(
+        buffer, by=by, lines=budget_lines_visible_to(by), state_labels=state_labels(), **options
+    )
     return result, reopen(buffer.getvalue())
 
 

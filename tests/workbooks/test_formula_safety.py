@@ -6,6 +6,7 @@ import pytest
 
 from applications.access import budget_lines_visible_to
 from applications.models import Application
+from applications.states import state_labels
 from budgets.models import Phase
 from budgets.services import budget_lines_write, project_partner_add
 from budgets.workbooks import (
@@ -63,7 +64,9 @@ def risky(application_a, manager_a, officer):
 
 def workbooks(budget, user):
     flat = BytesIO()
-    export_budget_lines(flat, by=user, lines=budget_lines_visible_to(user))
+    export_budget_lines(
+        flat, by=user, lines=budget_lines_visible_to(user), state_labels=state_labels()
+    )
     template = BytesIO()
     write_budget_template(budget_template_data(budget.application, by=user), template)
     return {
@@ -161,7 +164,9 @@ def test_flat_export_replaces_characters_xml_cannot_carry(budget, manager_a, aud
         by=manager_a,
     )
     buffer = BytesIO()
-    export_budget_lines(buffer, by=auditor, lines=budget_lines_visible_to(auditor))
+    export_budget_lines(
+        buffer, by=auditor, lines=budget_lines_visible_to(auditor), state_labels=state_labels()
+    )
 
     texts = [
         cell.value for row in reopen(buffer.getvalue()).worksheets[0].iter_rows() for cell in row

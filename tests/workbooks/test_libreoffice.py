@@ -7,6 +7,7 @@ import pytest
 
 from applications.access import budget_lines_visible_to
 from applications.models import Application
+from applications.states import state_labels
 from budgets.imports import Action, budget_import_preview
 from budgets.models import BudgetLine
 from budgets.selectors import budget_summary
@@ -85,7 +86,9 @@ def test_round_workbook_recalculates_to_the_summaries_to_the_cent(
 
 def test_flat_export_amounts_add_up_in_libreoffice_to_the_summary(budget, auditor, tmp_path):
     buffer = BytesIO()
-    export_budget_lines(buffer, by=auditor, lines=budget_lines_visible_to(auditor))
+    export_budget_lines(
+        buffer, by=auditor, lines=budget_lines_visible_to(auditor), state_labels=state_labels()
+    )
 
     sheet = recalculated(buffer.getvalue(), tmp_path).worksheets[0]
     column = [c.key for c in FLAT_COLUMNS].index("eligible_amount") + 1

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from applications.access import budget_lines_visible_to
 from applications.models import Application
+from applications.states import state_labels
 from budgets.models import BudgetLine
 from budgets.workbooks import (
     application_workbook,
@@ -163,6 +164,7 @@ class Command(BaseCommand):
                 stream,
                 by=user,
                 lines=BudgetLine.objects.all() if user is None else budget_lines_visible_to(user),
+                state_labels=state_labels(),
                 on_progress=progress,
                 **filters,
             )

@@ -192,60 +192,72 @@ class GridFigures:
         return found
 
 
-def grid_figures(spec: GridSpec, summary: BudgetSummary) -> GridFigures:
-    blocks = _blocks(spec, summary)
-    grantees = {}
-    for grantee in spec.grantees:
-        pk = grantee.organisation.pk
-        block = blocks.get(pk)
-        rows = {row.position.pk: row.total for row in block.positions} if block else {}
-        by_year = block.by_year if block else {}
-        grantee_total = block.total if block else Figures()
-        grantees[pk] = GranteeFigures(
-            row_totals={
-                position.pk: Figure(
-                    f"total-{pk}-{position.pk}",
-                    rows.get(position.pk, Figures()).eligible_amount,
-                )
-                for position in grantee.positions
-            },
-            years=[
-                YearFigures(
-                    year,
-                    Figure(f"eligible-{pk}-{year}", by_year.get(year, Figures()).eligible_amount),
-                    Figure(f"funding-{pk}-{year}", by_year.get(year, Figures()).funding_amount),
-                )
-                for year in spec.years
-            ],
-            eligible=Figure(f"eligible-{pk}", grantee_total.eligible_amount),
-            funding=Figure(f"funding-{pk}", grantee_total.funding_amount),
-        )
-    phase_years = []
-    if spec.phase == Phase.CONCEPT:
-        cap = summary.caps.concept_annual_cap_amount
-        for year in spec.years:
-            capped = summary.concept.by_year.get(year)
-            funding = capped.figures.funding_amount if capped else Decimal("0.00")
-            headroom = capped.headroom_amount if capped else cap
-            phase_years.append(
-                (
-                    year,
-                    Figure(f"phase-funding-{year}", funding),
-                    cap,
-                    Figure(f"headroom-{year}", headroom),
-                )
+def _grantee_figures(
+    spec: GridSpec, grantee: GridGrantee, block: GranteeBlock | None
+) -> GranteeFigures:
+    """A grantee's row totals per position, its eligible and funding per year, and its total."""
+    pk = grantee.organisation.pk
+    rows = {row.position.pk: row.total for row in block.positions} if block else {}
+    by_year = block.by_year if block else {}
+    grantee_total = block.total if block else Figures()
+    return GranteeFigures(
+        row_totals={
+            position.pk: Figure(
+                f"total-{pk}-{position.pk}", rows.get(position.pk, Figures()).eligible_amount
             )
-        total = Figure("grid-funding", summary.concept.total.figures.funding_amount)
-    else:
-        project_total = next(
+            for position in grantee.positions
+        },
+        years=[
+            YearFigures(
+                year,
+                Figure(f"eligible-{pk}-{year}", by_year.get(year, Figures()).eligible_amount),
+                Figure(f"funding-{pk}-{year}", by_year.get(year, Figures()).funding_amount),
+            )
+            for year in spec.years
+        ],
+        eligible=Figure(f"eligible-{pk}", grantee_total.eligible_amount),
+        funding=Figure(f"funding-{pk}", grantee_total.funding_amount),
+    )
+
+
+def _concept_years(
+    spec: GridSpec, summary: BudgetSummary
+) -> Sequence[tuple[int, Figure, Decimal | None, Figure]]:
+    """The concept phase's funding, cap and headroom for each year of the grid."""
+    cap = summary.caps.concept_annual_cap_amount
+    years = []
+    for year in spec.years:
+        capped = summary.concept.by_year.get(year)
+        funding = capped.figures.funding_amount if capped else Decimal("0.00")
+        headroom = capped.headroom_amount if capped else cap
+        years.append(
             (
-                p.total.funding_amount
-                for p in summary.implementation.projects
-                if spec.project is not None and p.project.pk == spec.project.pk
-            ),
-            Decimal("0.00"),
+                year,
+                Figure(f"phase-funding-{year}", funding),
+                cap,
+                Figure(f"headroom-{year}", headroom),
+            )
         )
-        total = Figure("grid-funding", project_total)
+    return years
+
+
+def _grid_total(spec: GridSpec, summary: BudgetSummary) -> Figure:
+    """The funding of what the grid shows: the concept phase, or one R&D project."""
+    if spec.phase == Phase.CONCEPT:
+        return Figure("grid-funding", summary.concept.total.figures.funding_amount)
+    project_total = next(
+        (
+            p.total.funding_amount
+            for p in summary.implementation.projects
+            if spec.project is not None and p.project.pk == spec.project.pk
+        ),
+        Decimal("0.00"),
+    )
+    return Figure("grid-funding", project_total)
+
+
+def _headrooms(spec: GridSpec, summary: BudgetSummary) -> list[tuple[str, Figure]]:
+    """What is left under the caps above the grid: the cluster's, and the implementation's."""
     headrooms = [
         (
             gettext("Headroom to the cap per cluster (both phases)"),
@@ -262,7 +274,23 @@ def grid_figures(spec: GridSpec, summary: BudgetSummary) -> GridFigures:
                 ),
             ),
         )
-    return GridFigures(grantees=grantees, phase_years=phase_years, total=total, headrooms=headrooms)
+    return headrooms
+
+
+def grid_figures(spec: GridSpec, summary: BudgetSummary) -> GridFigures:
+    """Every figure the grid shows, read from the summary."""
+    blocks = _blocks(spec, summary)
+    return GridFigures(
+        grantees={
+            grantee.organisation.pk: _grantee_figures(
+                spec, grantee, blocks.get(grantee.organisation.pk)
+            )
+            for grantee in spec.grantees
+        },
+        phase_years=_concept_years(spec, summary) if spec.phase == Phase.CONCEPT else [],
+        total=_grid_total(spec, summary),
+        headrooms=_headrooms(spec, summary),
+    )
 
 
 # Where a rule's message is shown on the grid: under a year's column, at a grantee, or above.

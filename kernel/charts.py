@@ -43,6 +43,65 @@ def _x(value: Decimal | int, scale: Decimal) -> Decimal:
     return (Decimal(value) * (BAR_END - BAR_START) / scale).quantize(Decimal("0.1"))
 
 
+def _label(bar: Bar, middle: int) -> SafeString:
+    """The bar's label right-aligned before it, shortened; the full label as its tooltip."""
+    return format_html(
+        '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" '
+        'class="chart-label"><title>{}</title>{}</text>',
+        LABEL_END,
+        middle,
+        bar.label,
+        _short(bar.label),
+    )
+
+
+def _bar(bar: Bar, bar_y: int, scale: Decimal) -> SafeString:
+    """The bar, over a track as long as its limit if it has one; marked when over the limit."""
+    parts = []
+    if bar.limit is not None:
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" class="chart-track"/>',
+                BAR_START,
+                bar_y,
+                _x(bar.limit, scale),
+                BAR_HEIGHT,
+            )
+        )
+    over = bar.limit is not None and bar.value > bar.limit
+    parts.append(
+        format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>',
+            BAR_START,
+            bar_y,
+            _x(bar.value, scale),
+            BAR_HEIGHT,
+            "chart-bar chart-over" if over else "chart-bar",
+        )
+    )
+    return mark_safe("".join(parts))
+
+
+def _value(text: str, x: int, middle: int) -> SafeString:
+    return format_html(
+        '<text x="{}" y="{}" dominant-baseline="middle" class="chart-value">{}</text>',
+        x,
+        middle,
+        text,
+    )
+
+
+def _row(bar: Bar, index: int, scale: Decimal) -> SafeString:
+    """One bar's row: label, bar (with its track) and the value written beside it."""
+    middle = TOP + index * ROW + ROW // 2
+    parts = [
+        _label(bar, middle),
+        _bar(bar, middle - BAR_HEIGHT // 2, scale),
+        _value(bar.text, VALUE_START, middle),
+    ]
+    return mark_safe("".join(parts))
+
+
 def bar_chart(title: str, bars: Sequence[Bar], *, description: str = "") -> SafeString:
     """A horizontal bar chart with a title, one row per bar, values written beside the bars."""
     chart_id = f"chart-{next(_ids)}"
@@ -51,59 +110,9 @@ def bar_chart(title: str, bars: Sequence[Bar], *, description: str = "") -> Safe
         [Decimal(bar.value) for bar in bars] + [Decimal(bar.limit) for bar in bars if bar.limit],
         default=Decimal(0),
     )
-    rows = []
-    for index, bar in enumerate(bars):
-        y = TOP + index * ROW
-        middle = y + ROW // 2
-        parts = [
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" '
-                'class="chart-label"><title>{}</title>{}</text>',
-                LABEL_END,
-                middle,
-                bar.label,
-                _short(bar.label),
-            )
-        ]
-        bar_y = middle - BAR_HEIGHT // 2
-        if bar.limit is not None:
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" class="chart-track"/>',
-                    BAR_START,
-                    bar_y,
-                    _x(bar.limit, scale),
-                    BAR_HEIGHT,
-                )
-            )
-        over = bar.limit is not None and bar.value > bar.limit
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>',
-                BAR_START,
-                bar_y,
-                _x(bar.value, scale),
-                BAR_HEIGHT,
-                "chart-bar chart-over" if over else "chart-bar",
-            )
-        )
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" dominant-baseline="middle" class="chart-value">{}</text>',
-                VALUE_START,
-                middle,
-                bar.text,
-            )
-        )
-        rows.append(mark_safe("".join(parts)))
+    rows = [_row(bar, index, scale) for index, bar in enumerate(bars)]
     if not bars:
-        rows.append(
-            format_html(
-                '<text x="{}" y="{}" dominant-baseline="middle" class="chart-value">–</text>',
-                BAR_START,
-                TOP + ROW // 2,
-            )
-        )
+        rows.append(_value("–", BAR_START, TOP + ROW // 2))
     return format_html(
         '<figure class="chart"><figcaption id="{id}-title">{title}</figcaption>'
         '<svg viewBox="0 0 {width} {height}" width="100%" role="img" '

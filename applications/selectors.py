@@ -20,7 +20,7 @@ from . import access
 from .guards import Guard, Refusal, round_accepts_outlines
 from .models import Application, ApplicationTransition
 from .querysets import ApplicationQuerySet
-from .states import SELECTED_STATES
+from .states import IMPLEMENTATION_APPROVED_STATES, IMPLEMENTATION_PLANNED_STATES, SELECTED_STATES
 
 WRONG_STATE = gettext_noop("“%(transition)s” is not possible while the application is %(state)s.")
 ONLY_OFFICERS = gettext_noop("“%(transition)s” is for ministry officers only.")
@@ -109,12 +109,34 @@ def application_history(application: Application) -> QuerySet[ApplicationTransit
 
 @dataclass(frozen=True)
 class RoundLine:
+    """An application of a round with its budget, and what of it the round has committed: the
+    concept budget once selected, the implementation budget once approved (before that it is
+    planned). Withdrawn, rejected and declined work commits nothing more."""
+
     application: Application
     summary: BudgetSummary
 
     @property
     def is_committed(self) -> bool:
+        """Selected (or later): counts against the round's quota."""
         return self.application.state in SELECTED_STATES
+
+    @property
+    def committed(self) -> Figures:
+        state = self.application.state
+        phases = []
+        if state in SELECTED_STATES:
+            phases.append(self.summary.concept.total.figures)
+        if state in IMPLEMENTATION_APPROVED_STATES:
+            phases.append(self.summary.implementation.total.figures)
+        return sum_figures(phases)
+
+    @property
+    def planned(self) -> Figures:
+        """The implementation budget of a selected application not yet approved."""
+        if self.application.state in IMPLEMENTATION_PLANNED_STATES:
+            return self.summary.implementation.total.figures
+        return Figures()
 
 
 @dataclass(frozen=True)
@@ -125,6 +147,7 @@ class RoundOverview:
     round: Round
     lines: Sequence[RoundLine]
     committed: Figures
+    planned: Figures
     state_counts: dict[str, int]
 
     @property
@@ -137,16 +160,17 @@ class RoundOverview:
 
 
 def round_overview(round_: Round, applications: ApplicationQuerySet | None = None) -> RoundOverview:
-    """Committed money of a round: the budgets of its selected applications and those after."""
+    """A round's applications with their budgets, what it has committed and what is planned
+    (``RoundLine``), in a fixed number of queries."""
     queryset = applications if applications is not None else Application.objects.all()
     members = list(queryset.filter(round=round_).with_programme().order_by("cluster__name"))
     summaries = budget_summaries(members)
     lines = [RoundLine(application, summaries[application.pk]) for application in members]
-    committed = sum_figures(line.summary.total.figures for line in lines if line.is_committed)
     return RoundOverview(
         round=round_,
         lines=lines,
-        committed=committed,
+        committed=sum_figures(line.committed for line in lines),
+        planned=sum_figures(line.planned for line in lines),
         state_counts=dict(Counter(application.state for application in members)),
     )
 
@@ -198,6 +222,6 @@ def committed_by_sector(overview: RoundOverview) -> dict[str, Figures]:
     for line in overview.lines:
         if line.is_committed:
             sector = line.application.cluster.sector
-            by_sector.setdefault(sector, []).append(line.summary.total.figures)
+            by_sector.setdefault(sector, []).append(line.committed)
     totals = {sector: sum_figures(figures) for sector, figures in by_sector.items()}
     return dict(sorted(totals.items(), key=lambda item: (-item[1].funding_amount, item[0])))

@@ -20,7 +20,8 @@ class State(models.TextChoices):
     COMPLETED = "completed", _("completed")
 
 
-# Applications a round has chosen to fund; they count against its quota and its envelope.
+# Applications a round has chosen to fund; they count against its quota, and their concept
+# budget against its envelope.
 SELECTED_STATES = (
     State.SELECTED,
     State.CONCEPT_PHASE,
@@ -28,6 +29,15 @@ SELECTED_STATES = (
     State.IMPLEMENTATION_PHASE,
     State.CLOSED,
     State.COMPLETED,
+)
+
+# An implementation budget counts against the envelope once approved; before that it is planned.
+# A declined one (closed) and one of a withdrawn or rejected application count nowhere.
+IMPLEMENTATION_APPROVED_STATES = (State.IMPLEMENTATION_PHASE, State.COMPLETED)
+IMPLEMENTATION_PLANNED_STATES = (
+    State.SELECTED,
+    State.CONCEPT_PHASE,
+    State.IMPLEMENTATION_PROPOSED,
 )
 
 # Applications the selection panel has in front of it or has decided on: the states in which a

@@ -133,15 +133,14 @@ class _Columns:
     def headroom(self) -> int:
         return self.total + 2
 
-    def summed(self) -> list[int]:
-        """The money columns the totals row adds up (not caps and headroom)."""
-        return [
-            *(self.first_year + index for index in range(len(self.years))),
-            self.concept_total,
-            *(self.project_funding(index) for index in range(self.projects)),
-            self.implementation_total,
-            self.total,
-        ]
+    @property
+    def committed(self) -> int:
+        return self.total + 3
+
+    @property
+    def planned(self) -> int:
+        return self.total + 4
+
 
 
 def _applications_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
@@ -178,6 +177,8 @@ def _applications_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
         _("Total funding"),
         _("Cap per cluster"),
         _("Headroom under the cap per cluster"),
+        _("Committed funding (concept once selected, implementation once approved)"),
+        _("Planned funding (implementation not yet approved)"),
     ]
     header_row(ws, 1, headings)
     states = state_labels()
@@ -187,7 +188,7 @@ def _applications_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
     last = first + len(lines) - 1
     totals_row = last + 1
     put_text(ws, totals_row, 2, _("Round total"), bold=True)
-    fill_row(ws, totals_row, 1, columns.headroom, TOTAL_FILL)
+    fill_row(ws, totals_row, 1, columns.planned, TOTAL_FILL)
     for column, expected in _column_totals(lines, columns).items():
         formula = f"=SUM({ref(column, first)}:{ref(column, last)})" if lines else "=0"
         cell = put_formula(ws, totals_row, column, formula, bold=True)
@@ -197,7 +198,13 @@ def _applications_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
         ws.column_dimensions[ws.cell(row=1, column=column).column_letter].width = 30
     print_setup(ws, header_rows=1, freeze="C2")
     data.anchors.update(
-        sheet=ws, first=first, last=last, flag=columns.flag, total=columns.total, count=len(lines)
+        sheet=ws,
+        first=first,
+        last=last,
+        flag=columns.flag,
+        committed=columns.committed,
+        planned=columns.planned,
+        count=len(lines),
     )
 
 
@@ -268,6 +275,8 @@ def _application_row(
         f"={ref(columns.cluster_cap, row)}-{ref(columns.total, row)}",
         summary.total.headroom_amount,
     )
+    put_number(ws, row, columns.committed, line.committed.funding_amount)
+    put_number(ws, row, columns.planned, line.planned.funding_amount)
 
 
 def _column_totals(lines: Sequence[RoundLine], columns: _Columns) -> dict[int, Decimal]:
@@ -300,6 +309,8 @@ def _column_totals(lines: Sequence[RoundLine], columns: _Columns) -> dict[int, D
         [line.summary.implementation.total.figures for line in lines]
     )
     expected[columns.total] = funding([line.summary.total.figures for line in lines])
+    expected[columns.committed] = funding([line.committed for line in lines])
+    expected[columns.planned] = funding([line.planned for line in lines])
     return expected
 
 
@@ -333,15 +344,26 @@ def _cover_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
     row += 1
     sheet = anchors["sheet"]
     flags = _range(sheet, anchors["flag"], anchors["first"], anchors["last"])
-    totals = _range(sheet, anchors["total"], anchors["first"], anchors["last"])
+    committed_cells = _range(sheet, anchors["committed"], anchors["first"], anchors["last"])
+    planned_cells = _range(sheet, anchors["planned"], anchors["first"], anchors["last"])
     envelope_row = row
     put_text(cover, row, 1, _("Envelope"), bold=True)
     put_number(cover, row, 2, round_.envelope_amount)
     row += 1
     committed_row = row
-    put_text(cover, row, 1, _("Committed (selected applications and later)"), bold=True)
-    committed = f"=SUMIF({flags},TRUE,{totals})" if anchors["count"] else "=0"
+    put_text(
+        cover,
+        row,
+        1,
+        _("Committed (concept once selected, implementation once approved)"),
+        bold=True,
+    )
+    committed = f"=SUM({committed_cells})" if anchors["count"] else "=0"
     built.expect(put_formula(cover, row, 2, committed), overview.committed.funding_amount)
+    row += 1
+    put_text(cover, row, 1, _("Planned (implementation not yet approved)"), bold=True)
+    planned = f"=SUM({planned_cells})" if anchors["count"] else "=0"
+    built.expect(put_formula(cover, row, 2, planned), overview.planned.funding_amount)
     row += 1
     put_text(cover, row, 1, _("Headroom under the envelope"), bold=True)
     headroom = put_formula(cover, row, 2, f"={ref(2, envelope_row)}-{ref(2, committed_row)}")

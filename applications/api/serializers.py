@@ -174,9 +174,16 @@ class RoundLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
     cluster_name = serializers.CharField(source="application.cluster.name")
     state = serializers.ChoiceField(source="application.state", choices=State.choices)
     is_committed = serializers.BooleanField(
-        help_text="Selected or later: counts against the envelope."
+        help_text="Selected or later: counts against the round's quota."
     )
     total = CappedSerializer(source="summary.total")
+    committed = FiguresSerializer(
+        help_text="Counted against the envelope: the concept budget once selected, the "
+        "implementation budget once approved."
+    )
+    planned = FiguresSerializer(
+        help_text="The implementation budget of a selected application not yet approved."
+    )
 
 
 class RoundOverviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -185,6 +192,7 @@ class RoundOverviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     round = serializers.IntegerField(source="round.pk")
     envelope_amount = money(source="round.envelope_amount")
     committed = FiguresSerializer()
+    planned = FiguresSerializer(help_text="Implementation budgets not yet approved.")
     envelope_headroom_amount = money()
     selection_quota = serializers.IntegerField(source="round.selection_quota")
     selected_count = serializers.IntegerField()

@@ -82,6 +82,19 @@ def test_round_workbook_has_a_row_per_application_of_the_round(round_with_two, o
     assert [row[0] for row in application_rows(workbook)] == [committed.pk, draft.pk]
 
 
+def cover_value(built, workbook, label: str):
+    """The figure the cover shows beside ``label`` (what its formula must come to)."""
+    cover = workbook.worksheets[0]
+    for row in cover.iter_rows():
+        if row[0].value == label:
+            return built.expected[(cover.title, row[1].coordinate)]
+    raise AssertionError(f"no {label!r} on the cover")
+
+
+COMMITTED = "Committed (concept once selected, implementation once approved)"
+PLANNED = "Planned (implementation not yet approved)"
+
+
 def test_round_workbook_counts_selected_applications_against_the_envelope(round_with_two, officer):
     committed, draft = round_with_two
     built = round_workbook(committed.round, by=officer)
@@ -89,16 +102,15 @@ def test_round_workbook_counts_selected_applications_against_the_envelope(round_
 
     flags = {row[0]: row[5] for row in application_rows(workbook)}
     assert flags == {committed.pk: True, draft.pk: False}
-    cover = workbook.worksheets[0]
-    sumif = next(
-        cell for row in cover.iter_rows() for cell in row if str(cell.value).startswith("=SUMIF(")
+    # In the concept phase: its concept budget is committed, its implementation budget planned.
+    summary = budget_summary(committed)
+    assert cover_value(built, workbook, COMMITTED) == summary.concept.total.figures.funding_amount
+    assert cover_value(built, workbook, PLANNED) == (
+        summary.implementation.total.figures.funding_amount
     )
-    assert built.expected[(cover.title, sumif.coordinate)] == (
-        budget_summary(committed).total.figures.funding_amount
-    )
-    assert built.expected[(cover.title, sumif.coordinate)] == (
-        round_overview(committed.round).committed.funding_amount
-    )
+    overview = round_overview(committed.round)
+    assert cover_value(built, workbook, COMMITTED) == overview.committed.funding_amount
+    assert cover_value(built, workbook, PLANNED) == overview.planned.funding_amount
 
 
 def test_round_workbook_shows_concept_funding_per_year_and_funding_per_project(

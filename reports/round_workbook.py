@@ -142,7 +142,6 @@ class _Columns:
         return self.total + 4
 
 
-
 def _applications_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
     overview = data.overview
     ws = built.workbook.create_sheet(sheet_title(_("Applications")))

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kernel.api.filters import IdFilter
 from kernel.api.permissions import JuryWrites, OfficerWrites, ReadsAll
 from programmes.models import Round
 
@@ -62,9 +63,9 @@ ROUND_ID = OpenApiParameter("round_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 class ReviewerAssignmentFilter(django_filters.FilterSet):
-    application = django_filters.NumberFilter(field_name="application_id")
-    reviewer = django_filters.NumberFilter(field_name="reviewer_id")
-    round = django_filters.NumberFilter(field_name="application__round_id")
+    application = IdFilter(field_name="application_id")
+    reviewer = IdFilter(field_name="reviewer_id")
+    round = IdFilter(field_name="application__round_id")
 
     class Meta:
         model = ReviewerAssignment
@@ -72,8 +73,8 @@ class ReviewerAssignmentFilter(django_filters.FilterSet):
 
 
 class ConflictOfInterestFilter(django_filters.FilterSet):
-    reviewer = django_filters.NumberFilter(field_name="reviewer_id")
-    cluster = django_filters.NumberFilter(field_name="cluster_id")
+    reviewer = IdFilter(field_name="reviewer_id")
+    cluster = IdFilter(field_name="cluster_id")
 
     class Meta:
         model = ConflictOfInterest
@@ -81,9 +82,9 @@ class ConflictOfInterestFilter(django_filters.FilterSet):
 
 
 class ReviewFilter(django_filters.FilterSet):
-    application = django_filters.NumberFilter(field_name="assignment__application_id")
-    round = django_filters.NumberFilter(field_name="assignment__application__round_id")
-    reviewer = django_filters.NumberFilter(field_name="assignment__reviewer_id")
+    application = IdFilter(field_name="assignment__application_id")
+    round = IdFilter(field_name="assignment__application__round_id")
+    reviewer = IdFilter(field_name="assignment__reviewer_id")
     submitted = django_filters.BooleanFilter(
         method="filter_submitted", label="Submitted (true) or drafts (false)"
     )

@@ -219,3 +219,17 @@ def test_unexpected_error_is_a_logged_json_500(world, api_as, monkeypatch, caplo
     assert response.json()["code"] == "server_error"
     assert "a bug" not in response.content.decode()
     assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/review-assignments/?round=-3.6254389459241e%2B73",
+        "/api/v1/review-assignments/?application=1.5",
+        "/api/v1/budget-lines/?application=99999999999999999999999",
+    ],
+)
+def test_an_id_no_key_can_hold_is_a_400_not_a_500(world, api_as, query):
+    response = api_as("officer").get(query)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

@@ -98,6 +98,14 @@ def transition_option(application: Application, name: str, user: Any) -> Transit
     return option(*refusals)
 
 
+def transition_offered(application: Application, name: str, user: Any) -> bool:
+    """Whether transition ``name`` leaves the application's state and ``user`` may fire it,
+    before its guards are asked (so without a query): what a list of many applications offers.
+    The confirmation page then asks :func:`transition_option`, guards included."""
+    transition = getattr(application, name)._django_fsm.get_transition(application.state)
+    return transition is not None and bool(transition.has_perm(application, user))
+
+
 def transition_options(application: Application, user: Any) -> list[TransitionOption]:
     """Every transition of the workflow, each with whether this user may fire it now."""
     return [transition_option(application, name, user) for name in TRANSITION_NAMES]

@@ -56,8 +56,11 @@ from .services import (
 from .states import State
 
 PAGE_SIZE = 25
-# Transitions a cluster management confirms on a page of their own before they happen.
-CONFIRM_FIRST = frozenset({"submit", "withdraw"})
+# Transitions confirmed on a page of their own before they happen: those that cannot be taken
+# back (submitting, withdrawing, rejecting, deciding on the implementation).
+CONFIRM_FIRST = frozenset(
+    {"submit", "withdraw", "reject", "approve_implementation", "decline_implementation"}
+)
 # Steps that end or set back an application: their buttons are shown as dangerous.
 DESTRUCTIVE = frozenset({"withdraw", "reject", "decline_implementation"})
 # Refusal codes that mean "not this user's step" rather than "not yet".
@@ -279,6 +282,7 @@ def application_transition_view(request: HttpRequest, pk: int, name: str) -> Htt
             "application": application,
             "option": option,
             "form": form,
+            "destructive": DESTRUCTIVE,
             "can_write": access.can_write_application(request.user, application),
         },
     )

@@ -40,6 +40,17 @@ def can_read_ranking(user: Any) -> bool:
     return roles.can_read_all(user)
 
 
+def can_read_round_competition(user: Any) -> bool:
+    """A round's competition pages (assignments, conflicts of interest, every review, the
+    ranking): officers run them and auditors read along; to anyone else they are absent."""
+    return roles.can_read_all(user)
+
+
+def can_list_jury_members(user: Any) -> bool:
+    """The list of jury members is there to assign from: officers only."""
+    return roles.is_officer(user)
+
+
 def can_be_reviewer(user: Any) -> bool:
     return roles.is_reviewer(user)
 

@@ -12,18 +12,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from applications.models import Application
-from applications.states import REVIEWED_STATES
+from applications.states import REVIEWED_STATES, SELECTED_STATES, State
+from programmes.access import Role
 from programmes.models import Round
 
 from . import access
 from .models import (
+    ConflictOfInterest,
     Recommendation,
+    Review,
     ReviewCriterion,
     ReviewerAssignment,
     ReviewScore,
@@ -78,6 +82,11 @@ class RankingLine:
         mean = self.weighted_mean
         return None if mean is None else mean.quantize(CENT, rounding=ROUND_HALF_UP)
 
+    def criterion_mean_display(self, criterion_id: int) -> Decimal | None:
+        """The plain mean on one criterion, rounded half up to two places for display."""
+        mean = self.criterion_means.get(criterion_id)
+        return None if mean is None else mean.quantize(CENT, rounding=ROUND_HALF_UP)
+
     @property
     def is_ranked(self) -> bool:
         return self.rank is not None
@@ -92,6 +101,12 @@ class RoundRanking:
     round: Round
     criteria: Sequence[ReviewCriterion]
     lines: Sequence[RankingLine] = field(default_factory=tuple)
+
+    @property
+    def selected_count(self) -> int:
+        """The round's applications selected or further along, which count against its quota
+        (each of them is a line of the ranking)."""
+        return sum(1 for line in self.lines if line.application.state in SELECTED_STATES)
 
 
 def _ranks(means: Mapping[int, Fraction]) -> dict[int, int]:
@@ -186,3 +201,77 @@ def _criterion_means(reviews: Mapping[int, Mapping[int, int]]) -> dict[int, Deci
         criterion_id: as_decimal(Fraction(sum(values), len(values)))
         for criterion_id, values in by_criterion.items()
     }
+
+
+# The round's competition as the officers' pages show it
+
+
+def jury_members(*, search: str = "") -> QuerySet[Any]:
+    """The active users with the reviewer role, by name, each with the conflicts of interest
+    they declared (``declared_conflicts``, by cluster). ``search`` keeps those whose username,
+    first or last name contains each of its words (ignoring case)."""
+    users = get_user_model()._default_manager.filter(groups__name=Role.REVIEWER, is_active=True)
+    for word in search.split():
+        users = users.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    return users.order_by("last_name", "first_name", "username", "pk").prefetch_related(
+        Prefetch(
+            "conflicts_of_interest",
+            queryset=ConflictOfInterest.objects.select_related("cluster").order_by("cluster__name"),
+            to_attr="declared_conflicts",
+        )
+    )
+
+
+def jury_members_at_work(round_: Round, *, search: str = "") -> QuerySet[Any]:
+    """The jury members (as :func:`jury_members`), each also with their assignments in
+    ``round_`` (``round_assignments``, with the review): three queries however many there
+    are."""
+    return jury_members(search=search).prefetch_related(
+        Prefetch(
+            "review_assignments",
+            queryset=ReviewerAssignment.objects.filter(application__round=round_)
+            .select_related("application__cluster", "review")
+            .order_by("application__cluster__name", "pk"),
+            to_attr="round_assignments",
+        ),
+    )
+
+
+def applications_under_review(round_: Round) -> QuerySet[Application]:
+    """The round's applications that reviewers are (or were) assigned to: submitted, in review
+    or decided, by cluster, each with its assignments (reviewer and review) prefetched."""
+    return (
+        Application.objects.filter(round=round_, state__in=(State.SUBMITTED, *REVIEWED_STATES))
+        .select_related("cluster", "round")
+        .prefetch_related(
+            Prefetch(
+                "reviewer_assignments",
+                queryset=ReviewerAssignment.objects.select_related("reviewer", "review"),
+            )
+        )
+        .order_by("cluster__name", "pk")
+    )
+
+
+def round_reviews(round_: Round, *, user: Any) -> QuerySet[Review]:
+    """The submitted reviews of the round that ``user`` may read, with their scores in the
+    criteria's order, by cluster and reviewer."""
+    return (
+        access.reviews_visible_to(user)
+        .filter(assignment__application__round=round_, submitted_at__isnull=False)
+        .order_by("assignment__application__cluster__name", "assignment__reviewer__username", "pk")
+    )
+
+
+def round_conflicts(round_: Round, *, user: Any) -> QuerySet[ConflictOfInterest]:
+    """The declared conflicts of interest ``user`` may read with a cluster that has an
+    application in the round."""
+    return (
+        access.conflicts_visible_to(user)
+        .filter(cluster__applications__round=round_)
+        .order_by("cluster__name", "reviewer__username", "pk")
+    )

@@ -7,7 +7,8 @@ from applications.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("api/v1/", include("funding.api.urls")),
-    path("applications/", include("competition.urls")),
+    # The competition's pages live under applications/ and rounds/ (see its urls.py).
+    path("", include("competition.urls")),
     path("applications/", include("applications.urls")),
     path("", include("applications.budget_urls")),
     path("rounds/", include("reports.urls")),

@@ -113,6 +113,24 @@ class ReviewerAssignmentSerializer(serializers.ModelSerializer):  # type: ignore
         read_only_fields = fields
 
 
+class JuryMemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A jury member to assign from, with the clusters they declared a conflict of interest
+    with (no assignment to those clusters' applications is possible)."""
+
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    conflict_clusters = serializers.SerializerMethodField(
+        help_text="Ids of the clusters the member declared a conflict of interest with."
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "first_name", "last_name", "full_name", "conflict_clusters"]
+        read_only_fields = fields
+
+    def get_conflict_clusters(self, member: Any) -> list[int]:
+        return [conflict.cluster_id for conflict in member.declared_conflicts]
+
+
 class ReviewerAssignmentInput(StrictInput):
     """An application and a jury member; whether they may be paired is the service's rule."""
 

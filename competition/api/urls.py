@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from .views import (
     AssignedReviewView,
     ConflictOfInterestViewSet,
+    JuryMemberListView,
     ReviewCriterionViewSet,
     ReviewerAssignmentViewSet,
     ReviewSubmitView,
@@ -26,6 +27,7 @@ C = "rounds/<int:round_pk>/review-criteria/"
 
 urlpatterns = [
     *router.urls,
+    path("jury-members/", JuryMemberListView.as_view(), name="jury-member-list"),
     path(C, ReviewCriterionViewSet.as_view(LIST), name="review-criterion-list"),
     path(
         C + "<int:pk>/",

@@ -14,20 +14,28 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kernel.api.filters import IdFilter
-from kernel.api.permissions import JuryWrites, OfficerWrites, ReadsAll
+from kernel.api.permissions import FundingRole, JuryWrites, OfficerWrites, ReadsAll
 from programmes.models import Round
 
-from ..access import assignments_visible_to, conflicts_visible_to, reviews_visible_to
+from ..access import (
+    assignments_visible_to,
+    can_list_jury_members,
+    conflicts_visible_to,
+    reviews_visible_to,
+)
 from ..models import ConflictOfInterest, Review, ReviewCriterion, ReviewerAssignment
 from ..selectors import (
+    jury_members,
     review_criteria,
     round_ranking,
 )
@@ -45,6 +53,7 @@ from ..services import (
 from .serializers import (
     ConflictOfInterestInput,
     ConflictOfInterestSerializer,
+    JuryMemberSerializer,
     ReviewCriterionInput,
     ReviewCriterionSerializer,
     ReviewDraftInput,
@@ -56,6 +65,26 @@ from .serializers import (
 )
 
 ROUND_ID = OpenApiParameter("round_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+SEARCH = OpenApiParameter(
+    "search",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="Words that each occur in the username, first or last name (ignoring case).",
+)
+JURY_LIST_FOR_OFFICERS = gettext_noop("Only ministry officers see the list of jury members.")
+
+
+class OfficersRead(FundingRole):
+    """A read-only list for officers alone (the jury, to assign from). Other methods are not
+    offered at all (405)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if request.method not in SAFE_METHODS or can_list_jury_members(request.user):
+            return True
+        self.message, self.code = gettext_lazy(JURY_LIST_FOR_OFFICERS), "officers_only"
+        return False
 
 
 # Filters: on what the user may see, so another reviewer's or cluster's id matches nothing, as
@@ -158,7 +187,20 @@ class ReviewCriterionViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-# Assignments and conflicts of interest
+# The jury, assignments and conflicts of interest
+
+
+@extend_schema(
+    parameters=[SEARCH],
+    summary="The jury members to assign from, by name (officers only; ?search= narrows)",
+)
+class JuryMemberListView(generics.ListAPIView):  # type: ignore[type-arg]
+    serializer_class = JuryMemberSerializer
+    permission_classes = (OfficersRead,)
+    ordering_fields = ["username", "last_name", "first_name"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return jury_members(search=self.request.query_params.get("search", ""))
 
 
 @extend_schema_view(

@@ -359,6 +359,10 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/api/v1/rounds/{w.review_round.pk}/ranking/",
         get((401, 200, 403, 403, 200, 403)),
     ),
+    # The jury to assign from: officers only, read-only.
+    "api/v1/jury-members/": Row(
+        lambda w: "/api/v1/jury-members/", get((401, 200, 403, 403, 403, 403))
+    ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",
         {method: (None, NOWHERE) for method in METHODS},

@@ -203,6 +203,8 @@ ENDPOINTS = {
     "review-assignments": Endpoint(lambda w: "/api/v1/review-assignments/", add_review),
     "reviews": Endpoint(lambda w: "/api/v1/reviews/", add_review),
     "conflicts-of-interest": Endpoint(lambda w: "/api/v1/conflicts-of-interest/", add_conflict),
+    # A jury member with a declared conflict of interest.
+    "jury-members": Endpoint(lambda w: "/api/v1/jury-members/", add_conflict),
     "round ranking": Endpoint(
         lambda w: f"/api/v1/rounds/{w.review_round.pk}/ranking/",
         add_reviewed_entrant,

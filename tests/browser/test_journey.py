@@ -54,6 +54,14 @@ def step(page: Page, name: str, comment: str = "") -> None:
         form.locator("button").click()
 
 
+def confirmed_step(page: Page, name: str) -> None:
+    """Follow a step's link from the application page to its confirmation, and confirm."""
+    with page.expect_navigation():
+        page.locator(f'main a[href$="/steps/{name}/"]').first.click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
 def state_of(application: Application) -> str:
     application.refresh_from_db()
     return application.state
@@ -201,7 +209,7 @@ def test_journey_from_draft_to_implementation(
     # --- The officer approves -------------------------------------------------------------------
     olga.go(f"/applications/{application.pk}/")
     olga.shot("12-officer-before-approval")
-    step(olga.page, "approve_implementation")
+    confirmed_step(olga.page, "approve_implementation")
     assert state_of(application) == State.IMPLEMENTATION_PHASE
 
     # --- The auditor reads the round ------------------------------------------------------------

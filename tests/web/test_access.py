@@ -186,6 +186,17 @@ ACCESS_TESTED_IN = {
     "competition:reviews": "tests/web/test_reviews.py",
     "competition:review": "tests/web/test_reviews.py",
     "budgets:lines-export": "tests/web/test_files.py",
+    # The competition's pages: officers', auditors', cluster managements' and reviewers' rows.
+    "competition:review-submit": "tests/web/test_competition_pages.py",
+    "competition:conflicts": "tests/web/test_competition_pages.py",
+    "competition:reviewers": "tests/web/test_competition_pages.py",
+    "competition:reviewer-assign": "tests/web/test_competition_pages.py",
+    "competition:reviewer-withdraw": "tests/web/test_competition_pages.py",
+    "competition:round-assignments": "tests/web/test_competition_pages.py",
+    "competition:round-conflicts": "tests/web/test_competition_pages.py",
+    "competition:round-reviews": "tests/web/test_competition_pages.py",
+    "competition:ranking": "tests/web/test_competition_pages.py",
+    "competition:decide": "tests/web/test_competition_pages.py",
 }
 PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports")
 

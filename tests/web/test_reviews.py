@@ -72,8 +72,30 @@ def test_reviewer_saves_a_draft(reviewer, in_review, criteria):
     }
 
 
-def test_reviewer_submits_a_complete_review(reviewer, in_review, criteria):
-    browser(reviewer).post(review_url(in_review), {**answers(criteria, [5, 3]), "submit": ""})
+def submit_url(application) -> str:
+    return reverse("competition:review-submit", args=[application.pk])
+
+
+def test_submit_saves_the_draft_and_asks_for_a_confirmation(reviewer, in_review, criteria):
+    client = browser(reviewer)
+    response = client.post(review_url(in_review), {**answers(criteria, [5, 3]), "submit": ""})
+    assert response["Location"] == submit_url(in_review)
+    review = Review.objects.get(assignment__reviewer=reviewer)
+    assert review.submitted_at is None
+    confirm = client.get(submit_url(in_review))
+    assert [(c, s.score) for c, s in confirm.context["rows"]] == [
+        (criteria[0], 5),
+        (criteria[1], 3),
+    ]
+    review.refresh_from_db()
+    assert review.submitted_at is None
+
+
+def test_reviewer_submits_a_complete_review_after_confirming(reviewer, in_review, criteria):
+    client = browser(reviewer)
+    client.post(review_url(in_review), {**answers(criteria, [5, 3]), "submit": ""})
+    response = client.post(submit_url(in_review))
+    assert response["Location"] == review_url(in_review)
     review = Review.objects.get(assignment__reviewer=reviewer)
     assert review.submitted_at is not None
     assert review.recommendation == "fund"
@@ -82,11 +104,11 @@ def test_reviewer_submits_a_complete_review(reviewer, in_review, criteria):
 def test_an_incomplete_review_is_kept_as_draft_and_says_what_is_missing(
     reviewer, in_review, criteria
 ):
-    response = browser(reviewer).post(
-        review_url(in_review), {**answers(criteria, [5, ""]), "submit": ""}
-    )
+    client = browser(reviewer)
+    client.post(review_url(in_review), {**answers(criteria, [5, ""]), "submit": ""})
+    response = client.post(submit_url(in_review))
     expected = CRITERIA_UNSCORED % {"names": criteria[1].name}
-    assert expected in response.context["form"].non_field_errors()
+    assert expected in response.context["errors"]
     review = Review.objects.get(assignment__reviewer=reviewer)
     assert review.submitted_at is None
 
@@ -94,6 +116,7 @@ def test_an_incomplete_review_is_kept_as_draft_and_says_what_is_missing(
 def test_a_submitted_review_is_shown_and_cannot_be_changed(reviewer, in_review, criteria):
     client = browser(reviewer)
     client.post(review_url(in_review), {**answers(criteria, [5, 3]), "submit": ""})
+    client.post(submit_url(in_review))
     response = client.post(review_url(in_review), {**answers(criteria, [1, 1]), "save": ""})
     assert response.context["is_submitted"]
     review = Review.objects.get(assignment__reviewer=reviewer)

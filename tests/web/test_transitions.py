@@ -1,6 +1,7 @@
 """The steps of the workflow on the application page: the transitions this user may fire as
 buttons (with a comment box where one is required), the reasons for those they may not, the
-confirmation of submit and withdraw, and the service's refusals shown where they belong."""
+confirmation of the steps that cannot be undone, and the service's refusals shown where they
+belong."""
 
 import pytest
 from django.urls import reverse
@@ -40,9 +41,11 @@ def test_detail_offers_the_officer_the_steps_of_the_state(officer, application_a
     assert [o.name for o in steps.allowed] == ["request_revision", "reject"]
     assert [o.name for o in steps.blocked] == ["select"]
     page = response.content.decode()
-    for name in ("request_revision", "reject"):
-        assert f'action="{step_url(application, name)}"' in page
-        assert f'id="comment-{name}" name="comment" rows="2" required' in page
+    assert f'action="{step_url(application, "request_revision")}"' in page
+    assert 'id="comment-request_revision" name="comment" rows="2" required' in page
+    # Rejecting cannot be undone: it is confirmed on a page of its own.
+    assert f'href="{step_url(application, "reject")}"' in page
+    assert f'action="{step_url(application, "reject")}"' not in page
 
 
 def test_detail_shows_why_a_step_is_not_possible(officer, application_a, to_state):
@@ -160,6 +163,36 @@ def test_manager_withdraws_after_confirming(manager_a, application_a, to_state):
     fire(browser(manager_a), application, "withdraw")
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    ("name", "warning"),
+    [
+        ("approve_implementation", "changes only through a change request"),
+        ("decline_implementation", "cannot be undone"),
+    ],
+)
+def test_implementation_decisions_are_confirmed_first(
+    officer, manager_a, application_a, to_state, name, warning
+):
+    application = to_state(application_a, State.IMPLEMENTATION_PROPOSED)
+    client = browser(officer)
+    detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert f'href="{step_url(application, name)}"' in detail
+    assert f'action="{step_url(application, name)}"' not in detail
+    assert warning in client.get(step_url(application, name)).content.decode()
+    application.refresh_from_db()
+    assert application.state == State.IMPLEMENTATION_PROPOSED
+
+
+def test_reject_is_confirmed_on_its_own_page(officer, application_a, to_state):
+    application = to_state(application_a, State.IN_REVIEW)
+    confirm = browser(officer).get(step_url(application, "reject"))
+    page = confirm.content.decode()
+    assert "cannot be undone" in page
+    assert 'class="danger"' in page
+    application.refresh_from_db()
+    assert application.state == State.IN_REVIEW
 
 
 def test_manager_cannot_fire_an_officers_step(manager_a, application_a, to_state):

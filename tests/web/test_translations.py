@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES"
-SOURCE_DIRS = ("applications", "budgets", "programmes", "funding")
+SOURCE_DIRS = ("applications", "budgets", "programmes", "competition", "reports", "funding")
 TRANSLATING = {"_", "gettext", "gettext_lazy", "ngettext", "say", "problem"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -173,7 +173,10 @@ def template_messages() -> dict[str, str]:
             for match in TRANSLATE_TAG.finditer(text):
                 found.setdefault(match.group(2), where)
             for match in BLOCK_TAG.finditer(text):
-                if "count" in match.group("args") or "{% plural" in match.group("text"):
+                # A plural form ("count n=…"), not a variable named like submitted_count.
+                if re.search(r"\bcount\s", match.group("args")) or "{% plural" in match.group(
+                    "text"
+                ):
                     continue
                 message = re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", match.group("text"))
                 found.setdefault(message, where)

@@ -110,6 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in one style per language: "27 Feb 2015, 11:05" and "27.02.2015, 11:05".
+FORMAT_MODULE_PATH = "funding.formats"
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True

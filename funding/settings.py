@@ -170,7 +170,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Funding administration API",
-    "DESCRIPTION": "Programmes, rounds, applications and their workflow, and budgets.",
+    "DESCRIPTION": (
+        "Programmes, rounds, applications and their workflow, and budgets.\n\n"
+        "Scripts log in with `POST /api/v1/auth/login/` and send the token it returns in the "
+        "header `Authorization: Token YOUR-TOKEN`; browsers use their session."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -530,7 +530,8 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
         else:
             created += 1
             missing = [refusal.code for refusal in outline_is_complete.refusals(application)]
-            log(f"  {label}: draft, {'missing ' + ', '.join(missing) if missing else 'complete'}.")
+            readiness = f"not ready ({', '.join(missing)})" if missing else "ready to submit"
+            log(f"  {label}: draft, {readiness}.")
     applications = Application.objects.filter(round__programme=programme)
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -16,6 +16,7 @@ from budgets.models import Phase
 from budgets.selectors import budget_problems, phase_plan_problems
 from budgets.violations import Violation
 from kernel import clock
+from kernel.dates import format_day, format_moment
 
 from .states import SELECTED_STATES
 
@@ -65,12 +66,6 @@ class Guard:
         return not self.refusals(application)
 
 
-def _local(moment: Any) -> str:
-    """The moment in Berlin time to the second, so a deadline missed by a second says so."""
-    local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M:%S}"
-
-
 @Guard
 def round_accepts_outlines(application: "Application") -> list[Refusal]:
     """Outlines are accepted from the day the call is published until the deadline."""
@@ -83,7 +78,7 @@ def round_accepts_outlines(application: "Application") -> list[Refusal]:
                 _(ROUND_NOT_OPEN)
                 % {
                     "round": round_.number,
-                    "published": formats.date_format(round_.call_published_on, "DATE_FORMAT"),
+                    "published": format_day(round_.call_published_on),
                 },
             )
         ]
@@ -94,8 +89,8 @@ def round_accepts_outlines(application: "Application") -> list[Refusal]:
                 _(DEADLINE_PASSED)
                 % {
                     "round": round_.number,
-                    "deadline": _local(round_.outline_deadline_at),
-                    "now": _local(now),
+                    "deadline": format_moment(round_.outline_deadline_at),
+                    "now": format_moment(now),
                 },
             )
         ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from kernel.dates import add_years
+from kernel.dates import add_years, day, month
 from programmes.models import Organisation, Programme
 
 from .arithmetic import Figures, grant_figures, sum_figures
@@ -358,8 +358,8 @@ def _year_outside(phase: PhaseSummary, year: int) -> Violation | None:
         str(year),
         params={
             "phase": phase.phase.label,
-            "start": phase.start_on.isoformat(),
-            "end": phase.end_on.isoformat(),
+            "start": day(phase.start_on),
+            "end": day(phase.end_on),
         },
     )
 
@@ -376,8 +376,8 @@ def _phase_length(phase: PhaseSummary, max_years: int) -> Violation | None:
         unit=Unit.YEARS,
         params={
             "phase": phase.phase.label,
-            "start": start.isoformat(),
-            "end": phase.end_on.isoformat(),
+            "start": day(start),
+            "end": day(phase.end_on),
         },
     )
 
@@ -477,10 +477,10 @@ def _implementation_violations(implementation: PhaseSummary, caps: Caps) -> list
                     project_scope(project),
                     params={
                         "project": project.title,
-                        "start": project.start_month.strftime("%Y-%m"),
-                        "end": project.end_month.strftime("%Y-%m"),
-                        "phase_start": implementation.start_on.isoformat(),
-                        "phase_end": implementation.end_on.isoformat(),
+                        "start": month(project.start_month),
+                        "end": month(project.end_month),
+                        "phase_start": day(implementation.start_on),
+                        "phase_end": day(implementation.end_on),
                     },
                 )
             )
@@ -503,8 +503,8 @@ def _implementation_violations(implementation: PhaseSummary, caps: Caps) -> list
                         params={
                             "year": year,
                             "project": project.title,
-                            "start": project.start_month.strftime("%Y-%m"),
-                            "end": project.end_month.strftime("%Y-%m"),
+                            "start": month(project.start_month),
+                            "end": month(project.end_month),
                         },
                     )
                 )

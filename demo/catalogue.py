@@ -6,7 +6,7 @@ budgets and the companies are invented for the demo.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -106,6 +106,40 @@ ROUNDS = (
         envelope_amount=Decimal("40000000.00"),
     ),
 )
+
+
+# Round 4 is invented for the demo (InterSpiN had three rounds): it is open on the day the demo is
+# loaded, so a newcomer can submit an outline without editing deadlines.
+CURRENT_ROUND_NUMBER = 4
+OUTLINE_WEEKS = 8
+OUTLINE_DEADLINE_TIME = time(12, 0)
+
+
+def outline_deadline(now: datetime) -> datetime:
+    """Noon (Europe/Berlin) of the day ``OUTLINE_WEEKS`` weeks after ``now``."""
+    day = now.astimezone(BERLIN).date() + timedelta(weeks=OUTLINE_WEEKS)
+    return datetime.combine(day, OUTLINE_DEADLINE_TIME, tzinfo=BERLIN)
+
+
+def funding_start(deadline: datetime) -> date:
+    """The first 1 January at least six months after the deadline, as in the historic rounds
+    (the panel needs the months between to review and select)."""
+    local = deadline.astimezone(BERLIN)
+    return date(local.year + 1 if local.month <= 6 else local.year + 2, 1, 1)
+
+
+def current_round(now: datetime) -> RoundSpec:
+    """Round 4 as if its call were published on the day of ``now``: outlines due in eight
+    weeks; quota and envelope as in round 3."""
+    deadline = outline_deadline(now)
+    return RoundSpec(
+        number=CURRENT_ROUND_NUMBER,
+        call_published_on=now.astimezone(BERLIN).date(),
+        outline_deadline_at=deadline,
+        funding_starts_on=funding_start(deadline),
+        selection_quota=10,
+        envelope_amount=Decimal("40000000.00"),
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@ handful of applications. Running it again changes nothing: everything is looked 
 natural key, and an application that exists for its round and cluster is left alone.
 
 Applications are built only through the real services, with the clock set to each step's date,
-so every guard and cap holds for the demo exactly as for real users.
+so every guard and cap holds for the demo exactly as for real users. The current round (4) and
+its drafts are dated from the day of the first load; see :func:`current_round_load` for what a
+later load does.
 """
 
 import csv
@@ -21,6 +23,7 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
 
+from applications.guards import outline_is_complete
 from applications.models import Application
 from applications.services import application_create, application_transition, partner_region_add
 from budgets.models import BudgetPosition, Phase, RDProject
@@ -46,20 +49,33 @@ from programmes.models import (
     Round,
 )
 
-from .catalogue import CRITERIA, ORGANISATIONS, PROGRAMME, RATE_DEFAULTS, ROUNDS, USERS, DemoUser
+from .catalogue import (
+    CRITERIA,
+    CURRENT_ROUND_NUMBER,
+    ORGANISATIONS,
+    PROGRAMME,
+    RATE_DEFAULTS,
+    ROUNDS,
+    USERS,
+    DemoUser,
+    RoundSpec,
+    current_round,
+)
 from .steps import (
     ConceptBudget,
     ConflictDeclared,
     Create,
+    Draft,
     Fire,
     GranteeCosts,
     Project,
     ProjectRevision,
+    Region,
     Reviewed,
     Step,
     Story,
 )
-from .stories import STORIES
+from .stories import CURRENT_DRAFTS, STORIES
 
 M = TypeVar("M", bound=models.Model)
 Log = Callable[[str], None]
@@ -113,21 +129,47 @@ def programme_load() -> Programme:
     return programme
 
 
+def _round_values(spec: RoundSpec) -> dict[str, Any]:
+    return {
+        "call_published_on": spec.call_published_on,
+        "outline_deadline_at": spec.outline_deadline_at,
+        "funding_starts_on": spec.funding_starts_on,
+        "selection_quota": spec.selection_quota,
+        "envelope_amount": spec.envelope_amount,
+    }
+
+
 def rounds_load(programme: Programme) -> dict[int, Round]:
-    rounds = {}
-    for spec in ROUNDS:
-        rounds[spec.number], _created = upsert(
-            Round,
-            {"programme": programme, "number": spec.number},
-            {
-                "call_published_on": spec.call_published_on,
-                "outline_deadline_at": spec.outline_deadline_at,
-                "funding_starts_on": spec.funding_starts_on,
-                "selection_quota": spec.selection_quota,
-                "envelope_amount": spec.envelope_amount,
-            },
+    """The historic rounds 1 to 3, exactly as the catalogue has them."""
+    return {
+        spec.number: upsert(
+            Round, {"programme": programme, "number": spec.number}, _round_values(spec)
+        )[0]
+        for spec in ROUNDS
+    }
+
+
+def current_round_load(programme: Programme) -> Round:
+    """Round 4, open for outlines. The first load creates it with its call published that day
+    and outlines due eight weeks later at noon (Europe/Berlin). A later load never creates a
+    second one and leaves it alone while its deadline lies ahead; once the deadline has
+    passed, it moves the deadline (only) to eight weeks from that day again, so the demo stays
+    open whenever it is loaded (``dev.py serve`` loads it on every start). The funding start
+    moves with it only if it would otherwise come too soon after the new deadline."""
+    now = clock.now()
+    spec = current_round(now)
+    round_ = Round.objects.filter(programme=programme, number=spec.number).first()
+    if round_ is None:
+        round_, _created = upsert(
+            Round, {"programme": programme, "number": spec.number}, _round_values(spec)
         )
-    return rounds
+        return round_
+    if now > round_.outline_deadline_at:
+        round_.outline_deadline_at = spec.outline_deadline_at
+        round_.funding_starts_on = max(round_.funding_starts_on, spec.funding_starts_on)
+        round_.full_clean()
+        round_.save(update_fields=["outline_deadline_at", "funding_starts_on"])
+    return round_
 
 
 def criteria_load(rounds: Mapping[int, Round], officer: Any) -> int:
@@ -263,26 +305,42 @@ def _project_lines(
     ]
 
 
+def _start(
+    round_: Round,
+    cluster: Cluster,
+    manager: Any,
+    *,
+    title: str,
+    strategy_summary: str,
+    regions: Iterable[Region],
+) -> Application:
+    """The cluster management starts its draft and names its target partner regions."""
+    application = application_create(
+        round=round_, cluster=cluster, by=manager, title=title, strategy_summary=strategy_summary
+    )
+    for region in regions:
+        partner_region_add(
+            application=application,
+            country=region.country,
+            region=region.region,
+            partner_name=region.partner_name,
+            is_known_partner=region.is_known_partner,
+            by=manager,
+        )
+    return application
+
+
 def _perform(step: Step, story: Story, application: Application | None, cast: Cast) -> Application:
     manager = cast.managers[story.manager]
     if isinstance(step, Create):
-        application = application_create(
-            round=cast.rounds[story.round_number],
-            cluster=cast.clusters[story.cluster],
-            by=manager,
+        return _start(
+            cast.rounds[story.round_number],
+            cast.clusters[story.cluster],
+            manager,
             title=story.title,
             strategy_summary=story.strategy_summary,
+            regions=story.regions,
         )
-        for region in story.regions:
-            partner_region_add(
-                application=application,
-                country=region.country,
-                region=region.region,
-                partner_name=region.partner_name,
-                is_known_partner=region.is_known_partner,
-                by=manager,
-            )
-        return application
     if application is None:
         raise ValueError(f"{story.cluster}: every story starts with Create().")
     if isinstance(step, Fire):
@@ -369,6 +427,22 @@ def story_replay(story: Story, cast: Cast) -> Application | None:
     return application
 
 
+def draft_load(draft: Draft, cast: Cast) -> Application | None:
+    """Start a draft of the current round now; None if the cluster already applied in it."""
+    round_ = cast.rounds[CURRENT_ROUND_NUMBER]
+    cluster = cast.clusters[draft.cluster]
+    if Application.objects.filter(round=round_, cluster=cluster).exists():
+        return None
+    return _start(
+        round_,
+        cluster,
+        cast.managers[draft.manager],
+        title=draft.title,
+        strategy_summary=draft.strategy_summary,
+        regions=draft.regions,
+    )
+
+
 @dataclass(frozen=True)
 class DemoReport:
     """What the demo database holds after loading, and the logins to try it with."""
@@ -393,6 +467,7 @@ class DemoReport:
             + "; ".join(
                 f"R{r.number} quota {r.selection_quota}, outlines due "
                 f"{timezone.localtime(r.outline_deadline_at):%Y-%m-%d %H:%M} {settings.TIME_ZONE}"
+                + (" (open now)" if r.number == CURRENT_ROUND_NUMBER else "")
                 for r in self.rounds
             ),
             f"Clusters: {self.cluster_count} ({self.clusters_created} new)",
@@ -415,6 +490,7 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
     """Load (or refresh) the InterSpiN demo data, all or nothing."""
     programme = programme_load()
     rounds = rounds_load(programme)
+    rounds[CURRENT_ROUND_NUMBER] = current_round_load(programme)
     log(f"Programme {programme.short_name} with {len(rounds)} rounds.")
     clusters, clusters_created = clusters_load()
     log(f"{len(clusters)} clusters with their management organisations.")
@@ -445,6 +521,17 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
             created += 1
             steps = len(story.transitions)
             log(f"  {label}: {application.state} after {steps} transition{'s' * (steps != 1)}.")
+    for draft in CURRENT_DRAFTS:
+        application = draft_load(draft, cast)
+        label = f"R{CURRENT_ROUND_NUMBER} {draft.cluster}"
+        if application is None:
+            skipped += 1
+            log(f"  {label}: already there, left as it is.")
+        else:
+            created += 1
+            missing = [refusal.code for refusal in outline_is_complete.refusals(application)]
+            readiness = f"not ready ({', '.join(missing)})" if missing else "ready to submit"
+            log(f"  {label}: draft, {readiness}.")
     applications = Application.objects.filter(round__programme=programme)
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(

@@ -112,6 +112,19 @@ class Story:
         return tuple(step.transition for _at, step in self.steps if isinstance(step, Fire))
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A draft of the current round, started when the demo is loaded and left as far as the
+    cluster management got: complete ones can be submitted at once, the others show on their
+    page what is still missing."""
+
+    cluster: str
+    manager: str  # username of the cluster management
+    title: str
+    strategy_summary: str
+    regions: tuple[Region, ...]
+
+
 def concept_costs(
     staff: str, assistants: str, contracts: str, travel: str, other: str
 ) -> tuple[Cost, ...]:

@@ -1,4 +1,5 @@
-"""The demo applications, each told as the steps that happened to it and when.
+"""The demo applications, each told as the steps that happened to it and when, and the drafts
+of the current round.
 
 Pure data, spread over the states of the workflow. Plausible, not historically exact: the
 partner regions suit each cluster, the R&D projects and their budgets are invented.
@@ -13,6 +14,7 @@ from .steps import (
     ConflictDeclared,
     Cost,
     Create,
+    Draft,
     Fire,
     GranteeCosts,
     Project,
@@ -564,5 +566,105 @@ STORIES = (
         ),
         # Started, never finished: the strategy summary is still missing.
         steps=((berlin("2017-03-02 10:00"), Create()),),
+    ),
+)
+
+
+# The current round (4): a draft for every demo cluster but it's OWL, whose management can start
+# one from its home page. Six are complete and can be submitted at once; three show what is
+# missing (partner regions, the strategy summary, all but the title).
+CURRENT_DRAFTS = (
+    Draft(
+        cluster="ARENA2036",
+        manager="arena2036",
+        title="ARENA2036 – Ulsan: Flexible Fertigung von Batteriezellen",
+        strategy_summary=(
+            "Mit dem Batterie- und Automobilstandort Ulsan: wandlungsfähige Zellfertigung in der "
+            "Forschungsfabrik, gemeinsame Pilotlinien und Austausch von Nachwuchsforschenden."
+        ),
+        regions=(
+            Region("KR", "Ulsan", "Ulsan National Institute of Science and Technology (UNIST)"),
+        ),
+    ),
+    Draft(
+        cluster="BioM",
+        manager="biom",
+        title="BioM – Singapur: Bioprozesse für Zell- und Gentherapien",
+        strategy_summary=(
+            "Aufbauend auf der Partnerschaft mit Boston: Herstellung von Zell- und Gentherapien "
+            "mit dem Biopolis-Campus in Singapur als Tor zu den Märkten Südostasiens."
+        ),
+        regions=(
+            Region(
+                "SG", "Singapur (Biopolis)", "Agency for Science, Technology and Research (A*STAR)"
+            ),
+        ),
+    ),
+    Draft(
+        cluster="Software-Cluster",
+        manager="software-cluster",
+        title="Software-Cluster – Estland: Digitale Verwaltung als offene Plattform",
+        strategy_summary=(
+            "Offene, sichere Plattformen für Verwaltungsdienste mit dem estnischen "
+            "E-Government-Ökosystem; Mittelständler des Clusters als Anbieter von Modulen."
+        ),
+        regions=(Region("EE", "Harjumaa (Tallinn)", "Tallinn University of Technology (TalTech)"),),
+    ),
+    Draft(
+        cluster="Hamburg Aviation",
+        manager="hamburg-aviation",
+        title="Hamburg Aviation – Toulouse: Wasserstoff in der Kabine",
+        strategy_summary=(
+            "Brennstoffzellen für Kabinensysteme mit dem Luftfahrtcluster Aerospace Valley; "
+            "Zulieferer beider Regionen entwickeln gemeinsam Komponenten und Prüfverfahren."
+        ),
+        regions=(Region("FR", "Occitanie (Toulouse)", "Aerospace Valley", is_known_partner=True),),
+    ),
+    Draft(
+        cluster="MERGE",
+        manager="merge",
+        title="MERGE – Québec und Nagoya: Naturfaser-Hybridstrukturen",
+        strategy_summary=(
+            "Leichtbaustrukturen aus Naturfasern und Metall in Großserie, mit Forschenden in "
+            "Québec und der Automobilindustrie um Nagoya."
+        ),
+        regions=(
+            Region("CA", "Québec (Trois-Rivières)", "Université du Québec à Trois-Rivières"),
+            Region("JP", "Aichi (Nagoya)", "Nagoya University"),
+        ),
+    ),
+    Draft(
+        cluster="MedicalValley EMN",
+        manager="medicalvalley",
+        title="Medical Valley EMN – Tel Aviv: KI in der medizinischen Bildgebung",
+        strategy_summary=(
+            "Nach der Ablehnung in Runde 1 mit konkreten Forschungspartnern: gemeinsame "
+            "Validierung von KI-Verfahren für Bildgebung in Kliniken beider Regionen."
+        ),
+        regions=(Region("IL", "Tel Aviv", "Tel Aviv University"),),
+    ),
+    Draft(
+        cluster="Optence",
+        manager="optence",
+        title="Optence – Photonik für die Landwirtschaft",
+        strategy_summary=(
+            "Optische Sensorik für Präzisionslandwirtschaft; die Partnerregion ist noch nicht "
+            "gewählt."
+        ),
+        regions=(),
+    ),
+    Draft(
+        cluster="DeepSea Mining Alliance",
+        manager="deepsea",
+        title="DeepSea Mining Alliance – Bergen: Umweltmonitoring am Meeresboden",
+        strategy_summary="",
+        regions=(Region("NO", "Vestland (Bergen)", "Universitetet i Bergen"),),
+    ),
+    Draft(
+        cluster="Leichtbau BW",
+        manager="leichtbau-bw",
+        title="Leichtbau BW – Kreislaufwirtschaft im Leichtbau",
+        strategy_summary="",
+        regions=(),
     ),
 )

@@ -110,6 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in one style per language: "27 Feb 2015, 11:05" and "27.02.2015, 11:05".
+FORMAT_MODULE_PATH = "funding.formats"
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
@@ -168,7 +170,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Funding administration API",
-    "DESCRIPTION": "Programmes, rounds, applications and their workflow, and budgets.",
+    "DESCRIPTION": (
+        "Programmes, rounds, applications and their workflow, and budgets.\n\n"
+        "Scripts log in with `POST /api/v1/auth/login/` and send the token it returns in the "
+        "header `Authorization: Token YOUR-TOKEN`; browsers use their session."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -1,5 +1,5 @@
 """Logging in for scripts: a token that expires (django-rest-knox stores only its digest), sent
-as ``Authorization: Token <token>``; logging out revokes it. Browsers use the session instead.
+as ``Authorization: Token YOUR-TOKEN``; logging out revokes it. Browsers use the session instead.
 
 Failed logins are throttled per client address: after ``login_failures`` (a DRF rate) the login
 answers 429 until the oldest failure has aged out. Successful logins are not counted.
@@ -22,6 +22,8 @@ from rest_framework.views import APIView
 from budgets.api.serializers import ErrorSerializer
 from kernel.api.fields import StrictInput
 from programmes import access
+
+from .authentication import TOKEN_HEADER_HINT
 
 INVALID_CREDENTIALS = _("Unable to log in with this username and password.")
 
@@ -72,7 +74,9 @@ class LoginInput(StrictInput):
 
 
 class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    token = serializers.CharField(help_text="Send as 'Authorization: Token <token>'.")
+    token = serializers.CharField(
+        help_text=f"Send it in the header {TOKEN_HEADER_HINT}, in place of `YOUR-TOKEN`."
+    )
     expiry = serializers.DateTimeField(help_text="The token stops working at this moment.")
 
 

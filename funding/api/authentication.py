@@ -9,6 +9,11 @@ from rest_framework import exceptions
 
 INVALID_TOKEN = _("Invalid token.")
 
+# How to send the token, for the API docs: as Markdown code, with a placeholder that needs no
+# angle brackets (Swagger UI renders descriptions as Markdown with HTML, so a bare
+# "Token <token>" shows as "Token ").
+TOKEN_HEADER_HINT = "`Authorization: Token YOUR-TOKEN`"
+
 
 class TokenAuthentication(KnoxTokenAuthentication):
     """Knox's token check; a header that is not even text is an invalid token, not a crash."""

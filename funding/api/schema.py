@@ -7,6 +7,8 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 from budgets.api.serializers import ErrorSerializer
 
+from .authentication import TOKEN_HEADER_HINT
+
 # Any operation can meet these: invalid input or filters, no login, no permission, no such object
 # (or another cluster's), a concurrent write on the same unique key.
 COMMON_ERRORS = ("400", "401", "403", "404")
@@ -29,7 +31,7 @@ class AutoSchema(SpectacularAutoSchema):
 
 
 class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    """``Authorization: Token <token>``, the token from ``POST /api/v1/auth/login/``."""
+    """``Authorization: Token YOUR-TOKEN``, the token from ``POST /api/v1/auth/login/``."""
 
     target_class = "funding.api.authentication.TokenAuthentication"
     name = "tokenAuth"
@@ -39,5 +41,6 @@ class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-ca
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "'Token <token>', with the token from POST /api/v1/auth/login/.",
+            "description": f"Send the header {TOKEN_HEADER_HINT}, with the token from "
+            "`POST /api/v1/auth/login/` in place of `YOUR-TOKEN`.",
         }

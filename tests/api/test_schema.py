@@ -60,3 +60,23 @@ def test_docs_load_nothing_from_outside(client):
     page = response.content.decode()
     assert re.findall(r"""(?:src|href)=["']?(https?:)?//""", page) == []
     assert "swagger-ui-bundle.js" in page
+
+
+# Swagger UI renders descriptions as Markdown with HTML: a bare "Token <token>" shows as "Token ".
+VISIBLE_TOKEN_HINT = "`Authorization: Token YOUR-TOKEN`"
+
+
+def test_schema_description_shows_how_to_send_the_token(schema):
+    assert VISIBLE_TOKEN_HINT in schema["info"]["description"]
+
+
+def test_token_scheme_and_login_answer_show_how_to_send_the_token(schema):
+    scheme = schema["components"]["securitySchemes"]["tokenAuth"]
+    token = schema["components"]["schemas"]["Token"]["properties"]["token"]
+    assert VISIBLE_TOKEN_HINT in scheme["description"]
+    assert VISIBLE_TOKEN_HINT in token["description"]
+
+
+def test_schema_has_no_placeholder_in_angle_brackets_for_the_token(client):
+    text = client.get("/api/v1/schema/").content.decode()
+    assert "<token>" not in text.lower()

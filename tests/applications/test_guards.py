@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from applications.guards import DEADLINE_PASSED, ROUND_NOT_OPEN
 from applications.models import Application
 from applications.services import TransitionRefused
 from applications.states import State
@@ -66,6 +67,18 @@ def test_submit_refused_before_call_is_published(outline, manager_a):
     assert Application.objects.get(pk=outline.pk).state == State.DRAFT
 
 
+@pytest.mark.parametrize(("language", "published"), [("en", "1 Dec 2014"), ("de", "01.12.2014")])
+def test_not_open_refusal_names_the_call_date_in_the_users_style(
+    outline, manager_a, language, published
+):
+    with translation.override(language):
+        with clock.frozen_at(berlin(2014, 11, 30, 12)), pytest.raises(TransitionRefused) as refused:
+            fire(outline, "submit", manager_a)
+        expected = translation.gettext(ROUND_NOT_OPEN) % {"round": 1, "published": published}
+
+    assert refused.value.detail == expected
+
+
 def test_submit_accepted_from_midnight_berlin_on_the_day_of_the_call(outline, manager_a):
     """00:00:01 in Berlin is still the previous day in UTC; the call date is a German date."""
     with clock.frozen_at(berlin(2014, 12, 1, 0, 0, 1)):
@@ -99,8 +112,20 @@ def test_submit_refusal_names_deadline_in_local_time(outline, manager_a):
     ):
         fire(outline, "submit", manager_a)
 
-    assert "28. Februar 2015 18:00" in refused.value.detail
+    assert "28.02.2015, 18:00:00" in refused.value.detail
+    assert "28.02.2015, 18:00:01" in refused.value.detail
     assert "17:00" not in refused.value.detail
+
+
+def test_submit_refusal_names_deadline_in_english_style(outline, manager_a):
+    with clock.frozen_at(DEADLINE + SECOND), pytest.raises(TransitionRefused) as refused:
+        fire(outline, "submit", manager_a)
+
+    assert refused.value.detail == DEADLINE_PASSED % {
+        "round": outline.round.number,
+        "deadline": "28 Feb 2015, 18:00:00",
+        "now": "28 Feb 2015, 18:00:01",
+    }
 
 
 # A complete outline

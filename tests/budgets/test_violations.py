@@ -1,19 +1,21 @@
 """Violations name the rule, scope, limit, actual and excess; their message uses the user's
 number format, and their JSON shape carries money as strings with two decimals."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
 from budgets.models import BudgetLine
-from budgets.services import grantee_terms_set, rd_project_create
+from budgets.services import grantee_terms_set, project_partner_add, rd_project_create
 from budgets.violations import BudgetRuleError, Rule, Unit, Violation
 from kernel.money import format_eur
 from programmes.models import Basis
 
 from .conftest import last_month
 from .support import concept_line
+from .test_implementation_rules import implementation_line
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,66 @@ def test_refused_write_reports_every_broken_rule(
         Rule.CONCEPT_GRANTEE,
     }
     assert not BudgetLine.objects.exists()
+
+
+# Dates in messages: the user's style, never ISO (the phase and project dates are data elsewhere).
+
+
+def english_day(day: date) -> str:
+    return f"{day.day} {day:%b} {day.year}"
+
+
+def german_day(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+@pytest.fixture
+def year_before_phase(application_a, manager_a, concept_year) -> Violation:
+    with pytest.raises(BudgetRuleError) as refused:
+        concept_line(application_a, by=manager_a, year=concept_year - 1, eligible_amount=Decimal(1))
+    (violation,) = refused.value.violations
+    return violation
+
+
+@pytest.mark.parametrize(("language", "style"), [("en", english_day), ("de", german_day)])
+def test_violation_message_gives_phase_dates_in_the_users_style(
+    year_before_phase, application_a, language, style
+):
+    with translation.override(language):
+        message = year_before_phase.message
+    start, end = application_a.concept_start_on, application_a.concept_end_on
+    assert f"({style(start)} " in message
+    assert f" {style(end)})" in message
+    assert start.isoformat() not in message
+    assert end.isoformat() not in message
+
+
+def test_the_same_violation_speaks_either_language(year_before_phase, application_a):
+    """Made once, the violation words its dates in the language active when it is shown."""
+    start = application_a.concept_start_on
+    with translation.override("de"):
+        german = year_before_phase.message
+    with translation.override("en"):
+        english = year_before_phase.message
+    assert german_day(start) in german
+    assert english_day(start) in english
+
+
+@pytest.mark.parametrize(("language", "month"), [("en", "December"), ("de", "Dezember")])
+def test_violation_message_gives_project_months_in_the_users_language(
+    in_concept_phase, manager_a, company, language, month
+):
+    start = in_concept_phase.implementation_start_on
+    short = rd_project_create(
+        application=in_concept_phase,
+        title="One year",
+        start_month=start,
+        end_month=date(start.year, 12, 1),
+        by=manager_a,
+    )
+    project_partner_add(project=short, organisation=company, is_lead=True, by=manager_a)
+    with translation.override(language), pytest.raises(BudgetRuleError) as refused:
+        implementation_line(short, company, by=manager_a, eligible_cents=100, year=start.year + 1)
+    (message,) = refused.value.messages
+    assert f"{month} {start.year})" in message
+    assert f"{start.year}-12" not in message

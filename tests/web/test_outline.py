@@ -88,7 +88,7 @@ def test_shortening_the_implementation_below_a_project_is_refused_with_the_rule(
         },
     )
     errors = response.context["form"].errors["implementation_end_on"]
-    assert any(project.title in error and new_end.isoformat() in error for error in errors)
+    assert any(project.title in error and f"31 Dec {new_end.year}" in error for error in errors)
     application.refresh_from_db()
     assert application.implementation_end_on != new_end
 

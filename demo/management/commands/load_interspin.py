@@ -15,8 +15,9 @@ REFUSED_WITHOUT_DEBUG = (
 
 class Command(BaseCommand):
     help = (
-        "Load the InterSpiN programme, rounds 1-3, the 32 clusters, demo users and a handful of "
-        "applications. Running it again changes nothing."
+        "Load the InterSpiN programme, the historic rounds 1-3, a round 4 open for outlines, the "
+        "32 clusters, demo users and a handful of applications. Running it again changes "
+        "nothing, except that it reopens round 4 once its deadline has passed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

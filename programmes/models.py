@@ -218,7 +218,6 @@ class Organisation(models.Model):
     history = HistoricalRecords(
         verbose_name=_("change of an organisation"),
         verbose_name_plural=_("changes of organisations"),
-        excluded_fields=["name_key"],
     )
 
     class Meta:

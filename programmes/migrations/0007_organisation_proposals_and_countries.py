@@ -57,6 +57,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='historicalorganisation',
+            name='name_key',
+            field=models.CharField(db_index=True, default='', editable=False, max_length=200),
+        ),
+        migrations.AddField(
+            model_name='historicalorganisation',
             name='proposed_by_cluster',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.cluster', verbose_name='proposed by cluster'),
         ),

@@ -217,8 +217,8 @@ def grantee_terms_set(
         terms.has_projektpauschale = has_projektpauschale
         terms.rate_reason = rate_reason
         terms.full_clean()
+        ensure_keeps_rules(check_plan(plan, terms=[terms]))  # the maximum rate first
         _ensure_rate_reason(plan, terms)
-        ensure_keeps_rules(check_plan(plan, terms=[terms]))
         save_with_history(terms, by=by)
     return terms
 

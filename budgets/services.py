@@ -139,10 +139,16 @@ def ensure_usable(application: Any, organisation: Organisation, *, by: Any, fiel
     if access.can_use_organisation(by, organisation, application):
         return
     if not programmes_access.can_see_organisation(by, organisation):
-        raise ValidationError({field: _(ORGANISATION_UNKNOWN)}, code="unknown_organisation")
+        raise ValidationError(
+            {field: ValidationError(_(ORGANISATION_UNKNOWN), code="unknown_organisation")}
+        )
     raise ValidationError(
-        {field: _(ORGANISATION_NOT_CONFIRMED) % {"organisation": organisation.name}},
-        code="organisation_not_confirmed",
+        {
+            field: ValidationError(
+                _(ORGANISATION_NOT_CONFIRMED) % {"organisation": organisation.name},
+                code="organisation_not_confirmed",
+            )
+        }
     )
 
 
@@ -230,14 +236,16 @@ def _ensure_rate_reason(plan: Plan, terms: GranteeTerms) -> None:
         return
     raise ValidationError(
         {
-            "rate_reason": _(RATE_REASON_REQUIRED)
-            % {
-                "rate": format_percent(terms.funding_rate),
-                "grantee": terms.organisation.name,
-                "default": format_percent(default),
-            }
-        },
-        code="rate_reason_required",
+            "rate_reason": ValidationError(
+                _(RATE_REASON_REQUIRED)
+                % {
+                    "rate": format_percent(terms.funding_rate),
+                    "grantee": terms.organisation.name,
+                    "default": format_percent(default),
+                },
+                code="rate_reason_required",
+            )
+        }
     )
 
 

@@ -49,13 +49,17 @@ def _ensure_new(organisation: Organisation, *, by: Any) -> None:
     if existing is None:
         return
     if not access.can_see_organisation(by, existing):
-        raise ValidationError({"name": _(DUPLICATE_PROPOSED)}, code="duplicate_organisation")
+        raise ValidationError(
+            {"name": ValidationError(_(DUPLICATE_PROPOSED), code="duplicate_organisation")}
+        )
     raise ValidationError(
         {
-            "name": _(DUPLICATE)
-            % {"name": existing.name, "city": existing.city or "–", "id": existing.pk}
-        },
-        code="duplicate_organisation",
+            "name": ValidationError(
+                _(DUPLICATE)
+                % {"name": existing.name, "city": existing.city or "–", "id": existing.pk},
+                code="duplicate_organisation",
+            )
+        }
     )
 
 
@@ -80,7 +84,7 @@ def organisation_propose(
     if not is_officer and cluster_id is None:
         raise PermissionDenied(_(MAY_NOT_PROPOSE))
     if not city.strip():
-        raise ValidationError({"city": _(CITY_REQUIRED)}, code="required")
+        raise ValidationError({"city": ValidationError(_(CITY_REQUIRED), code="required")})
     organisation = Organisation(
         name=name.strip(),
         legal_form=legal_form,

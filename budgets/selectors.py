@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from programmes.access import organisations_usable_in
-from programmes.models import FundingRateDefault, Organisation
+from programmes.models import Cluster, FundingRateDefault, Organisation
 
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from .plan import Plan, line_order, summarise
@@ -121,8 +121,9 @@ PICKER_LIMIT = 50  # organisations listed beyond the cluster's own; a search nar
 
 @dataclass(frozen=True)
 class PartnerChoices:
-    """The organisations a partner picker offers: the cluster's own first (partners in any of
-    its applications, and its proposals), then the others, at most ``PICKER_LIMIT`` of them."""
+    """The organisations a partner picker offers: the cluster's own first (its management
+    organisation, partners in any of its applications, its proposals), then the others, at most
+    ``PICKER_LIMIT`` of them."""
 
     own: Sequence[Organisation]
     others: Sequence[Organisation]
@@ -138,7 +139,11 @@ def partner_choices(user: Any, application: Any, *, search: str = "") -> Partner
     if search := search.strip():
         usable = usable.filter(Q(name__icontains=search) | Q(city__icontains=search))
     partners = ProjectPartner.objects.filter(project__application__cluster_id=cluster_id)
-    own_rows = Q(pk__in=partners.values("organisation_id")) | Q(proposed_by_cluster_id=cluster_id)
+    own_rows = (
+        Q(pk__in=partners.values("organisation_id"))
+        | Q(proposed_by_cluster_id=cluster_id)
+        | Q(pk__in=Cluster.objects.filter(pk=cluster_id).values("management_organisation_id"))
+    )
     own = list(usable.filter(own_rows).order_by("name", "country"))
     others = list(usable.exclude(own_rows).order_by("name", "country")[: PICKER_LIMIT + 1])
     return PartnerChoices(

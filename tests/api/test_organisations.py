@@ -99,9 +99,7 @@ def test_an_unknown_country_is_refused_naming_the_field(api_as, field):
     assert not Organisation.objects.filter(name="Fraunhofer ENAS").exists()
 
 
-def test_a_proposal_serves_as_partner_in_the_clusters_project(
-    world, api_as, manager_a
-):
+def test_a_proposal_serves_as_partner_in_the_clusters_project(world, api_as, manager_a):
     body = proposal_body(name="Technische Universität Chemnitz", legal_form="university")
     proposed = call(api_as("manager_a"), "post", ORGANISATIONS, body, expect=201)
     partners = f"/api/v1/applications/{world.concept.pk}/projects/{world.project.pk}/partners/"

@@ -25,6 +25,11 @@ urlpatterns = [
     path(f"{project}budget/preview/", budget_views.project_preview, name="project-preview"),
     path(f"{project}partners/", project_views.partner_add, name="partner-add"),
     path(
+        f"{project}partners/propose/",
+        project_views.organisation_propose_view,
+        name="organisation-propose",
+    ),
+    path(
         f"{project}partners/<int:partner_pk>/delete/",
         project_views.partner_remove,
         name="partner-remove",

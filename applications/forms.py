@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Phase
+from programmes.forms import country_field
 from programmes.models import Round
 
 from .models import Application, PartnerRegion
@@ -75,6 +76,7 @@ def editable_fields(application: Application, *, outline: bool) -> frozenset[str
 
 
 class PartnerRegionForm(forms.ModelForm):  # type: ignore[type-arg]
+    country = country_field(PartnerRegion)
     is_known_partner = forms.TypedChoiceField(
         label=capfirst(_("partner")),
         choices=[("False", _("new partner")), ("True", _("known partner, worked with before"))],
@@ -86,12 +88,6 @@ class PartnerRegionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PartnerRegion
         fields = ["country", "region", "partner_name", "is_known_partner"]
-        widgets = {
-            "country": forms.TextInput(
-                attrs={"size": 3, "pattern": "[A-Za-z]{2}", "autocapitalize": "characters"}
-            ),
-        }
-        help_texts = {"country": _("Two letters (ISO 3166), e.g. FR, JP, US.")}
 
     def _post_clean(self) -> None:
         """The service validates and saves the region."""

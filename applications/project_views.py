@@ -1,14 +1,21 @@
-"""The portal's R&D project pages (projects, their partners) and the grantees' funding terms.
+"""The portal's R&D project pages (projects, their partners, a new organisation proposed for
+them) and the grantees' funding terms.
 
-Every write goes through ``budgets.services``; their refusals are shown at the field.
+Every write goes through ``budgets.services`` (organisations: ``programmes.services``); their
+refusals are shown at the field.
 """
+
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from applications import access
@@ -23,9 +30,9 @@ from budgets.forms import (
     RDProjectForm,
     add_service_error,
 )
-from budgets.grid import terms_of
-from budgets.models import Phase, ProjectPartner, RDProject
-from budgets.selectors import budget_summary
+from budgets.grid import default_rates, terms_of
+from budgets.models import GranteeTerms, Phase, ProjectPartner, RDProject
+from budgets.selectors import budget_summary, partner_choices
 from budgets.services import (
     grantee_terms_set,
     project_partner_add,
@@ -35,7 +42,17 @@ from budgets.services import (
     rd_project_update,
 )
 from budgets.violations import BudgetRuleError, Rule
+from kernel.money import format_percent
+from programmes.access import can_read_all, organisations_usable_in
+from programmes.forms import OrganisationProposalForm
 from programmes.models import Organisation
+from programmes.services import organisation_propose
+
+RATE_ABOVE_DEFAULT = gettext_noop(
+    "The funding rate of %(rate)s is above the programme's default of %(default)s for this "
+    "legal form and size class. Reason given: %(reason)s"
+)
+NO_REASON = gettext_noop("none")
 
 
 def _project_error(form: RDProjectForm, error: ValidationError) -> None:
@@ -110,6 +127,17 @@ def _render_project(
     form: RDProjectForm | None = None,
     partner_form: ProjectPartnerForm | None = None,
 ) -> HttpResponse:
+    can_write = access.can_write_application(request.user, application)
+    is_open = application.is_budget_open(Phase.IMPLEMENTATION)
+    search = request.GET.get("q", "").strip()
+    choices = None
+    if can_write and is_open:
+        if partner_form is None:
+            partner_form = _partner_form(
+                request, application, initial={"organisation": request.GET.get("organisation")}
+            )
+        choices = partner_choices(request.user, application, search=search)
+        partner_form.offer(choices)
     return render(
         request,
         "budgets/project.html",
@@ -117,14 +145,24 @@ def _render_project(
             "application": application,
             "project": project,
             "form": form or RDProjectForm(),
-            "partner_form": partner_form or ProjectPartnerForm(),
-            "partners": project.partners.select_related("organisation").order_by(
-                "-is_lead", "organisation__name"
-            ),
-            "can_write": access.can_write_application(request.user, application),
-            "is_open": application.is_budget_open(Phase.IMPLEMENTATION),
+            "partner_form": partner_form,
+            "search": search,
+            "choices": choices,
+            "partners": project.partners.select_related(
+                "organisation__proposed_by_cluster"
+            ).order_by("-is_lead", "organisation__name"),
+            "can_write": can_write,
+            "is_open": is_open,
         },
     )
+
+
+def _partner_form(
+    request: HttpRequest, application: Application, **kwargs: Any
+) -> ProjectPartnerForm:
+    """The partner picker: what the user may make a partner in this application."""
+    usable = organisations_usable_in(request.user, application.cluster_id)
+    return ProjectPartnerForm(organisations=usable, **kwargs)
 
 
 @login_required
@@ -148,7 +186,7 @@ def partner_add(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
     application = visible_application(request.user, pk)
     require_write(request.user, application)
     project = project_of(application, project_pk)
-    form = ProjectPartnerForm(request.POST)
+    form = _partner_form(request, application, data=request.POST)
     if form.is_valid():
         try:
             project_partner_add(project=project, by=request.user, **form.cleaned_data)
@@ -185,6 +223,38 @@ def partner_remove(request: HttpRequest, pk: int, project_pk: int, partner_pk: i
     return redirect("budgets:project", pk=application.pk, project_pk=project.pk)
 
 
+@login_required
+def organisation_propose_view(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+    """Add an organisation the project needs and the picker does not list: a cluster
+    management's is its proposal (usable in its own applications at once), an officer's is
+    confirmed at once. Then back to the project, with it chosen in the picker."""
+    application = visible_application(request.user, pk)
+    require_write(request.user, application)
+    project = project_of(application, project_pk)
+    form = OrganisationProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_propose(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if organisation.is_confirmed:
+                text = _("%(organisation)s was added; choose it as a partner below.")
+            else:
+                text = _(
+                    "%(organisation)s was proposed; choose it as a partner below. Other clusters "
+                    "see it once a ministry officer has confirmed it."
+                )
+            messages.success(request, text % {"organisation": organisation.name})
+            url = reverse("budgets:project", args=[application.pk, project.pk])
+            return redirect(f"{url}?organisation={organisation.pk}#add-partner")
+    return render(
+        request,
+        "budgets/organisation_propose.html",
+        {"application": application, "project": project, "form": form},
+    )
+
+
 def _grantees(application: Application) -> list[Organisation]:
     """Who may receive money in this application: the cluster management organisation and the
     German partners of its R&D projects."""
@@ -208,6 +278,10 @@ def _render_terms(
 ) -> HttpResponse:
     organisations = list(dict.fromkeys(_grantees(application)))
     terms = terms_of(application, organisations)
+    defaults = default_rates(application, organisations)
+    # Officers (and auditors, who read all they read) see each rate above the default, with its
+    # reason, as a warning.
+    officer_view = can_read_all(request.user)
     rows = []
     for organisation in organisations:
         current = terms[organisation.pk]
@@ -220,10 +294,15 @@ def _render_terms(
                     "basis": current.basis,
                     "funding_rate": current.funding_rate,
                     "has_projektpauschale": current.has_projektpauschale,
+                    "rate_reason": current.rate_reason,
                 },
             )
         )
-        rows.append((organisation, current, form))
+        default = defaults[organisation.pk]
+        warning = None
+        if officer_view and default is not None and current.funding_rate > default:
+            warning = _rate_warning(current, default)
+        rows.append((organisation, current, form, warning))
     return render(
         request,
         "budgets/terms.html",
@@ -233,6 +312,14 @@ def _render_terms(
             "can_write": access.can_write_application(request.user, application),
         },
     )
+
+
+def _rate_warning(terms: GranteeTerms, default: Decimal) -> str:
+    return _(RATE_ABOVE_DEFAULT) % {
+        "rate": format_percent(terms.funding_rate),
+        "default": format_percent(default),
+        "reason": terms.rate_reason or _(NO_REASON),
+    }
 
 
 @login_required

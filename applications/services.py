@@ -135,10 +135,11 @@ def partner_region_add(
     is_known_partner: bool,
     by: Any,
 ) -> PartnerRegion:
+    """Add a region abroad; its country is a code of ISO 3166 (the model refuses others)."""
     _ensure_editable(application, by)
     partner_region = PartnerRegion(
         application=application,
-        country=country.upper(),
+        country=str(country).strip().upper(),
         region=region,
         partner_name=partner_name,
         is_known_partner=is_known_partner,

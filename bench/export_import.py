@@ -494,7 +494,7 @@ def measure_import(count: int, use_tracemalloc: bool) -> dict[str, Any]:
 
     parse_result: dict[str, Any] = {}
     with measured(parse_result, use_tracemalloc=use_tracemalloc), collector_paused():
-        import_services._parse(application, data, "bench.xlsx")
+        import_services._parse(application, data, "bench.xlsx", officer)
     results["parse_and_diff"] = parse_result
     for name, paused in (
         ("read_file_and_bulk_create", False),

@@ -165,6 +165,7 @@ class GranteeTermsAdmin(ServiceAdmin, HistoryAdmin):
             basis=data["basis"],
             funding_rate=data["funding_rate"],
             has_projektpauschale=data.get("has_projektpauschale", False),
+            rate_reason=data.get("rate_reason", ""),
             by=request.user,
         )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from kernel.forms import AmountField
 from programmes.models import Basis, Organisation
 
 from .grid import GridSpec, cell_name
+from .selectors import PartnerChoices
 from .services import LineInput
 from .violations import Rule, Violation
 
@@ -124,13 +126,55 @@ class RDProjectForm(forms.Form):
     )
 
 
+def organisation_label(organisation: Organisation) -> str:
+    """An organisation as a picker lists it: name, city and country, and whether it is a
+    proposal no officer has confirmed yet."""
+    where = ", ".join(part for part in (organisation.city, organisation.country.code) if part)
+    label = f"{organisation.name} ({where})"
+    if organisation.is_confirmed or organisation.proposed_by_cluster is None:
+        return label
+    return str(
+        _("%(organisation)s – proposed by %(cluster)s, not confirmed yet")
+        % {"organisation": label, "cluster": organisation.proposed_by_cluster.name}
+    )
+
+
 class ProjectPartnerForm(forms.Form):
+    """``organisations``: those the user may choose, which a POST is checked against; the
+    picker lists what :meth:`offer` gives it."""
+
     organisation = forms.ModelChoiceField(
         label=capfirst(_("organisation")),
-        queryset=Organisation.objects.order_by("name", "country"),
+        queryset=Organisation.objects.none(),
         help_text=_("Partners abroad take part without a grant."),
     )
     is_lead = forms.BooleanField(label=capfirst(_("lead partner")), required=False)
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_field.queryset = organisations
+
+    @property
+    def organisation_field(self) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        return field
+
+    def offer(self, choices: PartnerChoices) -> None:
+        """List the cluster's own partners and proposals first, then the other organisations."""
+        field = self.organisation_field
+        groups = [
+            (_("Partners and proposals of the cluster"), choices.own),
+            (_("Other organisations"), choices.others),
+        ]
+        field.choices = [
+            ("", field.empty_label),
+            *(
+                (str(group), [(o.pk, organisation_label(o)) for o in found])
+                for group, found in groups
+                if found
+            ),
+        ]
 
 
 class GranteeTermsForm(forms.Form):
@@ -145,6 +189,16 @@ class GranteeTermsForm(forms.Form):
     )
     has_projektpauschale = forms.BooleanField(
         label=capfirst(_("Projektpauschale applies")), required=False
+    )
+    rate_reason = forms.CharField(
+        label=capfirst(_("reason for a rate above the default")),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when the funding rate is above the programme's default for the legal form "
+            "and size class."
+        ),
     )
 
 

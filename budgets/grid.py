@@ -76,6 +76,23 @@ def terms_of(
     }
 
 
+def default_rates(
+    application: Any, organisations: Iterable[Organisation]
+) -> dict[int, Decimal | None]:
+    """Each organisation's default funding rate in the application's programme for its legal
+    form and size class (at most the programme's maximum), or None where there is none."""
+    programme = application.round.programme
+    defaults = {
+        (default.legal_form, default.size_class): default.funding_rate
+        for default in FundingRateDefault.objects.filter(programme=programme)
+    }
+    found = {}
+    for organisation in organisations:
+        rate = defaults.get((organisation.legal_form, organisation.size_class))
+        found[organisation.pk] = None if rate is None else min(rate, programme.max_funding_rate)
+    return found
+
+
 def grid_spec(plan: Plan, phase: str, project: RDProject | None = None) -> GridSpec:
     """The concept phase's grid (its grantee is the cluster management organisation), or the
     grid of one R&D project (its German partners; partners abroad take part without a grant),

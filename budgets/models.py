@@ -131,6 +131,15 @@ class GranteeTerms(models.Model):
     basis = models.CharField(_("basis"), max_length=3, choices=Basis.choices)
     funding_rate = PercentField(_("funding rate (%)"))
     has_projektpauschale = models.BooleanField(_("Projektpauschale applies"), default=False)
+    rate_reason = models.CharField(
+        _("reason for a rate above the default"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Needed when the funding rate is above the programme's default for the legal form "
+            "and size class."
+        ),
+    )
 
     history = HistoricalRecords(
         verbose_name=_("change of grantee terms"),

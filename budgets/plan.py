@@ -63,6 +63,12 @@ class Plan:
             max_funding_rate=self.caps.max_funding_rate,
         )
 
+    def default_rate_of(self, organisation: Organisation) -> Decimal | None:
+        """The programme's default funding rate for the organisation's legal form and size
+        class (at most the programme's maximum), or None where the programme sets none."""
+        default = self.rate_defaults.get((organisation.legal_form, organisation.size_class))
+        return None if default is None else min(default.funding_rate, self.caps.max_funding_rate)
+
 
 @dataclass(frozen=True)
 class PlanCheck:

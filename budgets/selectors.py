@@ -2,10 +2,13 @@
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
-from programmes.models import FundingRateDefault, Organisation
+from programmes.access import organisations_usable_in
+from programmes.models import Cluster, FundingRateDefault, Organisation
 
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from .plan import Plan, line_order, summarise
@@ -112,3 +115,38 @@ def budget_problems(application: BudgetedApplication) -> list[Violation]:
         *plan_gaps(summary, Phase.CONCEPT),
         *plan_gaps(summary, Phase.IMPLEMENTATION),
     ]
+
+
+PICKER_LIMIT = 50  # organisations listed beyond the cluster's own; a search narrows them down
+
+
+@dataclass(frozen=True)
+class PartnerChoices:
+    """The organisations a partner picker offers: the cluster's own first (its management
+    organisation, partners in any of its applications, its proposals), then the others, at most
+    ``PICKER_LIMIT`` of them."""
+
+    own: Sequence[Organisation]
+    others: Sequence[Organisation]
+    has_more: bool
+
+
+def partner_choices(user: Any, application: Any, *, search: str = "") -> PartnerChoices:
+    """What ``user`` may make a partner in ``application`` (confirmed organisations, and the
+    cluster's own proposals), matching ``search`` in name or city; two queries, however many
+    organisations there are."""
+    cluster_id = application.cluster_id
+    usable = organisations_usable_in(user, cluster_id).select_related("proposed_by_cluster")
+    if search := search.strip():
+        usable = usable.filter(Q(name__icontains=search) | Q(city__icontains=search))
+    partners = ProjectPartner.objects.filter(project__application__cluster_id=cluster_id)
+    own_rows = (
+        Q(pk__in=partners.values("organisation_id"))
+        | Q(proposed_by_cluster_id=cluster_id)
+        | Q(pk__in=Cluster.objects.filter(pk=cluster_id).values("management_organisation_id"))
+    )
+    own = list(usable.filter(own_rows).order_by("name", "country"))
+    others = list(usable.exclude(own_rows).order_by("name", "country")[: PICKER_LIMIT + 1])
+    return PartnerChoices(
+        own=own, others=others[:PICKER_LIMIT], has_more=len(others) > PICKER_LIMIT
+    )

@@ -28,6 +28,8 @@ from kernel.history import (
     record_history,
     save_with_history,
 )
+from kernel.money import format_percent
+from programmes import access as programmes_access
 from programmes.models import FundingRateDefault, Organisation
 
 from . import access
@@ -51,6 +53,17 @@ PROJECT_ONLY_IN_IMPLEMENTATION = gettext_noop(
 )
 PROJECT_GONE = gettext_noop(
     "This R&D project no longer exists; it was changed meanwhile. Reload and try again."
+)
+# An organisation the writer may not see is absent for them; an officer sees another cluster's
+# proposal but confirms it before any other cluster's plan uses it.
+ORGANISATION_UNKNOWN = gettext_noop("There is no such organisation.")
+ORGANISATION_NOT_CONFIRMED = gettext_noop(
+    "%(organisation)s is another cluster's proposal and not confirmed yet; confirm it before "
+    "it is used in this application."
+)
+RATE_REASON_REQUIRED = gettext_noop(
+    "A funding rate of %(rate)s for %(grantee)s is above the programme's default of "
+    "%(default)s for its legal form and size class: give the reason."
 )
 
 # What a writer may change; the application a line or project belongs to is never among it.
@@ -114,6 +127,25 @@ def ensure_keeps_rules(check: PlanCheck) -> PlanCheck:
     return check
 
 
+def ensure_usable(application: Any, organisation: Organisation, *, by: Any, field: str) -> None:
+    """Refuse an organisation ``by`` may not use in this application's plan (``field``: the
+    input it came in)."""
+    if access.can_use_organisation(by, organisation, application):
+        return
+    if not programmes_access.can_see_organisation(by, organisation):
+        raise ValidationError(
+            {field: ValidationError(_(ORGANISATION_UNKNOWN), code="unknown_organisation")}
+        )
+    raise ValidationError(
+        {
+            field: ValidationError(
+                _(ORGANISATION_NOT_CONFIRMED) % {"organisation": organisation.name},
+                code="organisation_not_confirmed",
+            )
+        }
+    )
+
+
 def _save_terms(terms: GranteeTerms, *, by: Any) -> GranteeTerms:
     terms.full_clean()
     save_with_history(terms, by=by)
@@ -160,30 +192,57 @@ def grantee_terms_set(
     basis: str,
     funding_rate: Decimal,
     has_projektpauschale: bool,
+    rate_reason: str = "",
     by: Any,
 ) -> GranteeTerms:
     """Set how an organisation is funded. Allowed while every phase it has lines in is open.
-    Each change is kept in the terms' history with its writer; setting the terms they have
-    already writes nothing."""
+    A funding rate above the programme's default for the organisation's legal form and size
+    class needs a reason, which officers see beside the terms. Each change is kept in the
+    terms' history with its writer; setting the terms they have already writes nothing."""
+    rate_reason = rate_reason.strip()
     with budget_change(application, by=by, phases=()) as change:
         locked, plan = change.application, change.plan
+        ensure_usable(locked, organisation, by=by, field="organisation")
         lines = [line for line in plan.lines if line.grantee_id == organisation.pk]
         _ensure_open(locked, {line.phase for line in lines})
         if not any(locked.is_budget_open(phase) for phase in Phase):
             _ensure_open(locked, Phase)
         terms = plan.terms_of(organisation)
-        wanted = (basis, funding_rate, has_projektpauschale)
+        wanted = (basis, funding_rate, has_projektpauschale, rate_reason)
         if terms.pk is not None and (
-            (terms.basis, terms.funding_rate, terms.has_projektpauschale) == wanted
+            (terms.basis, terms.funding_rate, terms.has_projektpauschale, terms.rate_reason)
+            == wanted
         ):
             return terms  # nothing changes, so nothing is written (and no history row)
         terms.basis = basis
         terms.funding_rate = funding_rate
         terms.has_projektpauschale = has_projektpauschale
+        terms.rate_reason = rate_reason
         terms.full_clean()
-        ensure_keeps_rules(check_plan(plan, terms=[terms]))
+        ensure_keeps_rules(check_plan(plan, terms=[terms]))  # the maximum rate first
+        _ensure_rate_reason(plan, terms)
         save_with_history(terms, by=by)
     return terms
+
+
+def _ensure_rate_reason(plan: Plan, terms: GranteeTerms) -> None:
+    """A rate above the programme's default for the legal form and size class needs a reason."""
+    default = plan.default_rate_of(terms.organisation)
+    if default is None or terms.funding_rate <= default or terms.rate_reason:
+        return
+    raise ValidationError(
+        {
+            "rate_reason": ValidationError(
+                _(RATE_REASON_REQUIRED)
+                % {
+                    "rate": format_percent(terms.funding_rate),
+                    "grantee": terms.organisation.name,
+                    "default": format_percent(default),
+                },
+                code="rate_reason_required",
+            )
+        }
+    )
 
 
 def _validated_line(application: BudgetedApplication, line: BudgetLine) -> BudgetLine:
@@ -250,6 +309,8 @@ def budget_lines_write(
         locked, plan = change.application, change.plan
         doomed = _doomed(locked, plan, deletes)
         _ensure_open(locked, {line.phase for line in doomed})
+        for grantee in {item.grantee.pk: item.grantee for item in writes}.values():
+            ensure_usable(locked, grantee, by=by, field="grantee")
         check = check_plan(plan, writes=writes, deletes=doomed)
         lines = _line_writes(plan, check.plan, writes)
         for line in {id(line): line for line in lines.saved}.values():
@@ -294,6 +355,8 @@ def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLi
         if all(getattr(current, name) == value for name, value in changes.items()):
             ensure_keeps_rules(check_plan(plan))
             return current  # nothing changes, so nothing is written (and no history row)
+        if "grantee" in changes:
+            ensure_usable(locked, changes["grantee"], by=by, field="grantee")
         changed = LineInput(**{name: getattr(current, name) for name in LINE_FIELDS} | changes)
         for name, value in changes.items():
             setattr(current, name, value)
@@ -371,9 +434,11 @@ def project_partner_add(
     *, project: RDProject, organisation: Organisation, is_lead: bool = False, by: Any
 ) -> ProjectPartner:
     """Add a partner to a project, or change whether it leads (the lead replaces any earlier
-    lead); each change is kept in the partners' history with its writer."""
+    lead); each change is kept in the partners' history with its writer. The organisation is
+    one ``by`` may see, confirmed or proposed by the application's cluster."""
     with budget_change(project.application, by=by, phases=[Phase.IMPLEMENTATION]) as change:
         plan = change.plan
+        ensure_usable(change.application, organisation, by=by, field="organisation")
         others = [
             ProjectPartner(
                 pk=p.pk,

@@ -98,6 +98,7 @@ class GranteeBlock:
     positions: Sequence[PositionRow]
     by_year: Mapping[int, Figures]
     total: Figures
+    rate_reason: str = ""  # why the rate is above the programme's default, where it is
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def _grantee_block(
         positions=rows,
         by_year=grantee_years,
         total=sum_figures(grantee_years.values()),
+        rate_reason=terms.rate_reason,
     )
 
 
@@ -524,7 +526,7 @@ def _line_violations(
                 Violation(
                     Rule.PARTNER_ABROAD_FUNDED,
                     key[1],
-                    params={"grantee": grantee.name, "country": grantee.country},
+                    params={"grantee": grantee.name, "country": grantee.country.code},
                 ),
             )
         grantee_terms = terms.get(line.grantee_id)
@@ -556,7 +558,7 @@ def _terms_violations(terms: Iterable[GranteeTerms], caps: Caps) -> list[Violati
                 Violation(
                     Rule.PARTNER_ABROAD_FUNDED,
                     scope,
-                    params={"grantee": organisation.name, "country": organisation.country},
+                    params={"grantee": organisation.name, "country": organisation.country.code},
                 )
             )
         elif grantee_terms.funding_rate > caps.max_funding_rate:

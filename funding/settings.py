@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "django_filters",
+    "django_countries",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "programmes",

@@ -4,18 +4,21 @@ Rounds are registered in ``applications.admin``: their list shows how many appli
 selected, which only the workflow knows.
 """
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kernel.admin_forms import HistoryAdmin, MoneyAdmin, ReadOnlyAdmin
+from kernel.admin_forms import HistoryAdmin, MoneyAdmin, ReadOnlyAdmin, ServiceRefused, service_call
 from kernel.history import delete_with_history, save_with_history
 from kernel.money import format_eur
 
 from .models import Cluster, ClusterMembership, FundingRateDefault, Organisation, Programme
+from .services import organisation_confirm
 
 
 class FundingRateDefaultInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -65,15 +68,53 @@ class FundingRateDefaultAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["programme__short_name", "programme__name", "legal_form"]
 
 
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("confirmed")), ("no", _("proposal, not confirmed yet"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> Any:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(HistoryAdmin):
     """Organisations with their history: each save names the officer, and a save that changes
-    nothing writes nothing (no empty history row)."""
+    nothing writes nothing (no empty history row). An organisation added here is confirmed by
+    the officer who adds it; cluster managements' proposals are confirmed with the action."""
 
-    list_display = ["name", "legal_form", "size_class", "country", "city"]
-    list_filter = ["legal_form", "size_class", "country"]
-    search_fields = ["name", "city", "country"]
-    history_list_display = ["name", "legal_form", "size_class", "country", "city"]
+    list_display = [
+        "name",
+        "legal_form",
+        "size_class",
+        "country",
+        "city",
+        "proposed_by_cluster",
+        "is_confirmed",
+    ]
+    list_filter = [ConfirmedFilter, "legal_form", "size_class", "country", "proposed_by_cluster"]
+    list_select_related = ["proposed_by_cluster"]
+    search_fields = ["name", "city", "country", "register_number", "vat_number"]
+    readonly_fields = ["proposed_by_cluster", "confirmed_at", "confirmed_by"]
+    actions = ["confirm"]
+    history_list_display = ["name", "legal_form", "size_class", "country", "city", "confirmed_at"]
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed_at")
+    def is_confirmed(self, organisation: Organisation) -> bool:
+        return organisation.is_confirmed
+
+    @admin.action(description=_("Confirm the selected proposals"))
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        try:
+            with transaction.atomic(), service_call():
+                for organisation in queryset.filter(confirmed_at__isnull=True):
+                    organisation_confirm(organisation=organisation, by=request.user)
+        except ServiceRefused as refused:
+            self.message_user(request, " ".join(refused.reasons), messages.ERROR)
 
     def save_model(
         self,
@@ -84,6 +125,8 @@ class OrganisationAdmin(HistoryAdmin):
     ) -> None:
         if change and not form.has_changed():
             return
+        if not change:
+            obj.confirmed_by = request.user  # type: ignore[assignment]
         save_with_history(obj, by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
@@ -108,9 +151,11 @@ class HistoricalOrganisationAdmin(ReadOnlyAdmin):
         "size_class",
         "country",
         "city",
+        "proposed_by_cluster",
+        "confirmed_at",
     ]
     list_filter = ["history_type", "legal_form", "country", "history_date"]
-    list_select_related = ["history_user"]
+    list_select_related = ["history_user", "proposed_by_cluster"]
     search_fields = ["name", "city", "history_user__username"]
     date_hierarchy = "history_date"
 

@@ -1,15 +1,20 @@
 """Funding programmes with their rules as data, competitive rounds, clusters and organisations."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from kernel import clock
 from kernel.money import MoneyField, PercentField
+
+from .names import name_key
 
 
 class Basis(models.TextChoices):
@@ -153,8 +158,18 @@ class Round(models.Model):
             )
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def confirmed(self) -> "OrganisationQuerySet":
+        """Reference data every role sees: confirmed by an officer, or written by one."""
+        return self.filter(confirmed_at__isnull=False)
+
+
 class Organisation(models.Model):
-    """A grantee or partner: a German organisation, or a partner abroad (unfunded)."""
+    """A grantee or partner: a German organisation, or a partner abroad (unfunded).
+
+    Officers write reference data, confirmed as it is written. A cluster management may propose
+    an organisation it needs: its own plans may use it at once, other clusters see it only once
+    an officer has confirmed it (``programmes.services``)."""
 
     name = models.CharField(_("name"), max_length=200)
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
@@ -165,11 +180,41 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Companies only."),
     )
-    country = models.CharField(
-        _("country"), max_length=2, default="DE", help_text=_("ISO 3166 code, e.g. DE, FR, JP.")
-    )
+    country = CountryField(_("country"), default="DE")
     city = models.CharField(_("city"), max_length=100, blank=True)
+    register_number = models.CharField(
+        _("register number"),
+        max_length=60,
+        blank=True,
+        help_text=_("Commercial or association register, e.g. HRB 12345, Amtsgericht Dresden."),
+    )
+    vat_number = models.CharField(
+        _("VAT number"), max_length=20, blank=True, help_text=_("e.g. DE123456789.")
+    )
+    # The name without case, spacing and legal-form suffix (``programmes.names.name_key``): two
+    # organisations of one country with the same key are one organisation.
+    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    proposed_by_cluster = models.ForeignKey(
+        "Cluster",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposed_organisations",
+        verbose_name=_("proposed by cluster"),
+    )
+    # Written by an officer or an operator (admin, directory import, demo): confirmed at once.
+    # Only a cluster's proposal starts without (``programmes.services.organisation_propose``).
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, default=clock.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
 
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(
         verbose_name=_("change of an organisation"),
         verbose_name_plural=_("changes of organisations"),
@@ -186,17 +231,36 @@ class Organisation(models.Model):
                 | (~Q(legal_form=LegalForm.COMPANY) & Q(size_class="")),
                 name="size_class_for_companies_only",
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=False) | Q(proposed_by_cluster__isnull=False),
+                name="organisation_confirmed_or_proposed",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | Q(confirmed_at__isnull=False),
+                name="organisation_confirmed_by_only_when_confirmed",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name if self.is_german else f"{self.name} ({self.country})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_key"}
+        super().save(*args, **kwargs)
+
     @property
     def is_german(self) -> bool:
-        return self.country == "DE"
+        return str(self.country) == "DE"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
     def clean(self) -> None:
-        self.country = (self.country or "").upper()
+        self.country = str(self.country or "").strip().upper()
         if self.legal_form == LegalForm.COMPANY and not self.size_class:
             raise ValidationError({"size_class": _("A company needs a size class.")})
         if self.legal_form != LegalForm.COMPANY and self.size_class:

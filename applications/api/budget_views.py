@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from budgets.api.serializers import (
     BudgetSummarySerializer,
+    GranteeTermsChange,
     GranteeTermsInput,
     GranteeTermsSerializer,
     ProjectPartnerInput,
@@ -143,7 +144,7 @@ class ProjectPartnerViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         project = self.get_project()
-        given = ProjectPartnerInput(data=request.data)
+        given = ProjectPartnerInput(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         existed = project.partners.filter(
             organisation=given.validated_data["organisation"]
@@ -168,6 +169,10 @@ class ProjectPartnerViewSet(
         },
         summary="Set how an organisation is funded in this application",
     ),
+    partial_update=extend_schema(
+        request=GranteeTermsChange,
+        summary="Change these terms (a rate above the programme's default needs a reason)",
+    ),
 )
 @extend_schema(parameters=[APPLICATION_ID])
 class GranteeTermsViewSet(
@@ -175,10 +180,12 @@ class GranteeTermsViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,  # type: ignore[type-arg]
 ):
     serializer_class = GranteeTermsSerializer
     ordering_fields = ["organisation__name"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[GranteeTerms]:
         if self.is_schema_view:
@@ -191,7 +198,7 @@ class GranteeTermsViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         application = self.get_application()
-        given = GranteeTermsInput(data=request.data)
+        given = GranteeTermsInput(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         existed = (
             self.get_queryset().filter(organisation=given.validated_data["organisation"]).exists()
@@ -201,6 +208,24 @@ class GranteeTermsViewSet(
             self.get_serializer(terms).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        current = self.get_object()
+        given = GranteeTermsChange(data=request.data)
+        given.is_valid(raise_exception=True)
+        wanted = {
+            "basis": current.basis,
+            "funding_rate": current.funding_rate,
+            "has_projektpauschale": current.has_projektpauschale,
+            "rate_reason": current.rate_reason,
+        } | dict(given.validated_data)
+        terms = grantee_terms_set(
+            application=self.get_application(),
+            organisation=current.organisation,
+            by=request.user,
+            **wanted,
+        )
+        return Response(self.get_serializer(terms).data)
 
 
 class BudgetSummaryView(ApplicationScoped, APIView):

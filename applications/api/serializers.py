@@ -10,10 +10,12 @@ from budgets.api.serializers import (
     CappedSerializer,
     FiguresSerializer,
     ViolationSerializer,
+    VisibleOrganisationField,
 )
 from budgets.audit import Action, Record
 from budgets.models import BudgetPosition, Phase, RDProject
 from kernel.api.fields import StrictInput, money
+from programmes.api.serializers import country_field
 from programmes.models import Cluster, Organisation, Round
 
 from .. import access
@@ -23,6 +25,8 @@ from ..states import State
 
 
 class PartnerRegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    country = country_field(read_only=True)
+
     class Meta:
         model = PartnerRegion
         fields = ["id", "country", "region", "partner_name", "is_known_partner"]
@@ -30,7 +34,7 @@ class PartnerRegionSerializer(serializers.ModelSerializer):  # type: ignore[type
 
 class PartnerRegionInput(StrictInput):
     output = PartnerRegionSerializer
-    country = serializers.CharField(min_length=2, max_length=2, help_text="ISO 3166, e.g. FR.")
+    country = country_field(help_text="ISO 3166, e.g. FR.")
     region = serializers.CharField(max_length=200)
     partner_name = serializers.CharField(max_length=200)
     is_known_partner = serializers.BooleanField(default=False)
@@ -224,7 +228,7 @@ class BudgetLineChange(StrictInput):
         required=False,
         help_text="Implementation phase only: the R&D project of the line.",
     )
-    grantee = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    grantee = VisibleOrganisationField(queryset=Organisation.objects.all())
     year = serializers.IntegerField(min_value=1900, max_value=2999)
     position = serializers.PrimaryKeyRelatedField(queryset=BudgetPosition.objects.all())
     eligible_amount = money(min_value=0)

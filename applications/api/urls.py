@@ -63,7 +63,7 @@ urlpatterns = [
     path(A + "grantee-terms/", GranteeTermsViewSet.as_view(LIST), name="grantee-terms-list"),
     path(
         A + "grantee-terms/<int:pk>/",
-        GranteeTermsViewSet.as_view({"get": "retrieve"}),
+        GranteeTermsViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="grantee-terms-detail",
     ),
     path(A + "transitions/", TransitionOptionsView.as_view(), name="transition-list"),

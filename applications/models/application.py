@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from budgets.models import Phase
@@ -222,7 +223,7 @@ class PartnerRegion(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="partner_regions"
     )
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code."))
+    country = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=200)
     partner_name = models.CharField(_("partner cluster or organisation"), max_length=200)
     is_known_partner = models.BooleanField(

@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kernel.api.fields import StrictInput, money, percent
+from programmes.access import organisations_visible_to
 from programmes.models import Basis, Organisation
 
 from ..arithmetic import Figures
@@ -64,6 +66,14 @@ class BudgetLineSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         ]
 
 
+class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """An organisation the requesting user may see; another is unknown (400), as it is absent
+    for them. Needs the request in the serializer's context."""
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return organisations_visible_to(self.context["request"].user)
+
+
 class ProjectPartnerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     country = serializers.CharField(source="organisation.country", read_only=True)
@@ -75,7 +85,7 @@ class ProjectPartnerSerializer(serializers.ModelSerializer):  # type: ignore[typ
 
 class ProjectPartnerInput(StrictInput):
     output = ProjectPartnerSerializer
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    organisation = VisibleOrganisationField(queryset=Organisation.objects.all())
     is_lead = serializers.BooleanField(default=False)
 
 
@@ -116,15 +126,34 @@ class GranteeTermsSerializer(serializers.ModelSerializer):  # type: ignore[type-
             "basis",
             "funding_rate",
             "has_projektpauschale",
+            "rate_reason",
         ]
+
+
+RATE_REASON_HELP = "Needed for a funding rate above the programme's default."
 
 
 class GranteeTermsInput(StrictInput):
     output = GranteeTermsSerializer
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    organisation = VisibleOrganisationField(queryset=Organisation.objects.all())
     basis = serializers.ChoiceField(choices=Basis.choices)
     funding_rate = percent(min_value=0, max_value=100)
     has_projektpauschale = serializers.BooleanField()
+    rate_reason = serializers.CharField(
+        max_length=1000, allow_blank=True, default="", help_text=RATE_REASON_HELP
+    )
+
+
+class GranteeTermsChange(StrictInput):
+    """A change of an organisation's terms; what it leaves out stays as it is."""
+
+    output = GranteeTermsSerializer
+    basis = serializers.ChoiceField(choices=Basis.choices, required=False)
+    funding_rate = percent(min_value=0, max_value=100, required=False)
+    has_projektpauschale = serializers.BooleanField(required=False)
+    rate_reason = serializers.CharField(
+        max_length=1000, allow_blank=True, required=False, help_text=RATE_REASON_HELP
+    )
 
 
 # The budget summary. Its mappings by year become lists of {"year": ..., figures}.

@@ -197,7 +197,7 @@ class GranteeWidget(ContextWidget):
         country = "" if row is None or _blank(row.get("country")) else _shown(row["country"])
         candidates = self.context.organisations.get(name.casefold(), [])
         if country:
-            candidates = [o for o in candidates if o.country.upper() == country.upper()]
+            candidates = [o for o in candidates if o.country == country.upper()]
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:

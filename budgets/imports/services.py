@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from kernel.collector import collector_paused
 from kernel.money import format_eur
+from programmes.access import organisations_visible_to
 from programmes.models import Organisation
 
 from .. import access
@@ -95,18 +96,17 @@ def _ensure_may_write(application: BudgetedApplication, by: Any) -> None:
         raise PermissionDenied(_(NOT_YOURS))
 
 
-def _context(application: BudgetedApplication, plan: Plan, table: Table) -> BudgetContext:
+def _context(application: BudgetedApplication, plan: Plan, table: Table, by: Any) -> BudgetContext:
     """Everything the rows are looked up in: the plan, and in a fixed number of queries the
-    organisations, positions and applications the file names."""
+    organisations (those ``by`` may see), positions and applications the file names."""
     names = {
         str(row["grantee"]).strip().lower()
         for _number, row in table.rows
         if row.get("grantee") not in (None, "")
     }
     organisations: dict[str, list[Organisation]] = {}
-    for organisation in Organisation.objects.annotate(lowered=Lower("name")).filter(
-        lowered__in=names
-    ):
+    visible = organisations_visible_to(by)
+    for organisation in visible.annotate(lowered=Lower("name")).filter(lowered__in=names):
         organisations.setdefault(organisation.name.casefold(), []).append(organisation)
     numbers = set()
     for _number, row in table.rows:
@@ -286,12 +286,12 @@ def _diff_left_out(
             diff.closed.append(_closed_problem(application, table, line, None, None, prefix))
 
 
-def _parse(application: BudgetedApplication, file: Upload, filename: str | None) -> Parsed:
+def _parse(application: BudgetedApplication, file: Upload, filename: str | None, by: Any) -> Parsed:
     """Check and read the file and work out what it changes; writes nothing. A file that
     cannot be read at all raises ``ImportRefused``; row problems are in ``problems``."""
     data, table = _read(file, filename)
     plan = budget_plan(application)
-    resource, problems = _parse_rows(table, _context(application, plan, table))
+    resource, problems = _parse_rows(table, _context(application, plan, table, by))
     stored = {line_key(line): line for line in plan.lines}
     diff = _diff_rows(application, table, stored, resource.parsed)
     if not problems:  # with rows missing, the lines left out are not known
@@ -426,7 +426,7 @@ def budget_import_preview(
     _ensure_may_write(application, by)
     with collector_paused():
         try:
-            parsed = _parse(application, file, filename)
+            parsed = _parse(application, file, filename, by)
         except ImportRefused as refused:
             return Preview(problems=refused.problems)
         problems = list(parsed.problems) or _rule_problems(parsed)
@@ -447,7 +447,7 @@ def budget_import_confirm(
     since the preview, or the result breaks a budget rule."""
     _ensure_may_write(application, by)
     with collector_paused():
-        parsed = _parse(application, file, filename)
+        parsed = _parse(application, file, filename, by)
         _confirm(application, parsed, token, by)
     return ImportResult(
         created=sum(1 for row in parsed.rows if row.action == Action.CREATE),

@@ -35,6 +35,7 @@ from ..summary import BudgetSummary, Capped, Caps, GranteeBlock, PhaseSummary, P
 from .built import BuiltWorkbook, Provenance, provenance_of, section_title, write_cover
 from .cells import (
     HEADER_FILL,
+    NOTE_FONT,
     PERCENT_FORMAT,
     TITLE_FONT,
     TOTAL_FILL,
@@ -126,12 +127,19 @@ class PhaseSheet:
         organisation = block.organisation
         heading = _("%(grantee)s (%(country)s), %(basis)s") % {
             "grantee": organisation.name,
-            "country": organisation.country,
+            "country": organisation.country.code,
             "basis": block.basis,
         }
         put_text(ws, self.row, 1, heading, bold=True)
         fill_row(ws, self.row, 1, self.total_column, HEADER_FILL)
         self.row += 1
+        if block.rate_reason:
+            # Typed by a user: a text cell, never a formula (put_text).
+            note = _("Funding rate above the programme's default. Reason: %(reason)s") % {
+                "reason": block.rate_reason
+            }
+            put_text(ws, self.row, 1, note).font = NOTE_FONT
+            self.row += 1
         first = self.row
         for position_row in block.positions:
             put_text(ws, self.row, 1, position_row.position.code)
@@ -286,7 +294,9 @@ class PhaseSheet:
         put_text(self.ws, self.row, 1, _("R&D project: %(title)s") % {"title": project.title})
         self.ws.cell(row=self.row, column=1).font = TITLE_FONT
         self.row += 1
-        partners = ", ".join(f"{partner.name} ({partner.country})" for partner in block.partners)
+        partners = ", ".join(
+            f"{partner.name} ({partner.country.code})" for partner in block.partners
+        )
         lead = block.lead_partner.name if block.lead_partner else "–"
         put_text(
             self.ws,

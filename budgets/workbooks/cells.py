@@ -34,6 +34,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
+NOTE_FONT = Font(italic=True, color="9C5700")  # a warning: dark amber
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -154,7 +154,7 @@ def write_budget_template(data: TemplateData, stream: BinaryIO | str) -> None:
         [
             [
                 row.organisation.name,
-                row.organisation.country,
+                row.organisation.country.code,
                 row.terms.basis if row.terms else None,
                 row.terms.funding_rate if row.terms else None,
                 row.terms.has_projektpauschale if row.terms else None,
@@ -256,7 +256,7 @@ def budget_template_data(application: BudgetedApplication, *, by: Any) -> Templa
         organisations[grantee_terms.organisation_id] = grantee_terms.organisation
     grantees = [
         GranteeRow(organisation, terms.get(organisation.pk))
-        for organisation in sorted(organisations.values(), key=lambda o: (o.name, o.country))
+        for organisation in sorted(organisations.values(), key=lambda o: (o.name, o.country.code))
     ]
     return TemplateData(
         application=application,

@@ -21,7 +21,10 @@ class ClusterFilter(django_filters.FilterSet):
 class OrganisationFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(lookup_expr="iexact")
     legal_form = django_filters.ChoiceFilter(choices=LegalForm.choices)
+    is_confirmed = django_filters.BooleanFilter(
+        field_name="confirmed_at", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Organisation
-        fields = ["country", "legal_form", "size_class"]
+        fields = ["country", "legal_form", "size_class", "proposed_by_cluster"]

@@ -1,11 +1,28 @@
 """Programmes, rounds, clusters and organisations: output shapes, and the input shape of the
 reference data officers may create and edit."""
 
+from typing import Any
+
+from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from kernel.api.fields import StrictInput, money, percent
 
-from ..models import Cluster, FundingRateDefault, Organisation, Programme, Round
+from ..models import (
+    Cluster,
+    FundingRateDefault,
+    LegalForm,
+    Organisation,
+    Programme,
+    Round,
+    SizeClass,
+)
+
+
+def country_field(**kwargs: Any) -> serializers.ChoiceField:
+    """A country of ISO 3166 by its code ("FR"); another answers 400 naming the field."""
+    field: serializers.ChoiceField = CountryField(**kwargs)  # type: ignore[no-untyped-call]
+    return field
 
 
 class FundingRateDefaultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -64,21 +81,65 @@ class RoundSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An organisation; ``proposed_by_cluster`` names the cluster that proposed it, and until an
+    officer confirms it (``is_confirmed``) only that cluster and officers and auditors see it."""
+
+    country = country_field(read_only=True)
     is_german = serializers.BooleanField(read_only=True)
+    is_confirmed = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Organisation
-        fields = ["id", "name", "legal_form", "size_class", "country", "city", "is_german"]
+        fields = [
+            "id",
+            "name",
+            "legal_form",
+            "size_class",
+            "country",
+            "city",
+            "register_number",
+            "vat_number",
+            "is_german",
+            "proposed_by_cluster",
+            "is_confirmed",
+            "confirmed_at",
+        ]
+
+
+class OrganisationProposal(StrictInput):
+    """A new organisation (``programmes.services.organisation_propose``): shape only; the size
+    class rule and duplicates are the service's."""
+
+    output = OrganisationSerializer
+    name = serializers.CharField(max_length=200)
+    legal_form = serializers.ChoiceField(choices=LegalForm.choices)
+    size_class = serializers.ChoiceField(
+        choices=SizeClass.choices, allow_blank=True, default="", help_text="Companies only."
+    )
+    country = country_field(help_text="ISO 3166, e.g. DE, FR, JP.")
+    city = serializers.CharField(max_length=100)
+    register_number = serializers.CharField(max_length=60, allow_blank=True, default="")
+    vat_number = serializers.CharField(max_length=20, allow_blank=True, default="")
 
 
 class OrganisationInput(StrictInput, serializers.ModelSerializer):  # type: ignore[type-arg]
-    """Shape only; the size class rule and uniqueness are the model's (checked on save)."""
+    """An officer's change: shape only; the size class rule and uniqueness are the model's
+    (checked on save)."""
 
     output = OrganisationSerializer
+    country = country_field(help_text="ISO 3166, e.g. DE, FR, JP.")
 
     class Meta:
         model = Organisation
-        fields = ["name", "legal_form", "size_class", "country", "city"]
+        fields = [
+            "name",
+            "legal_form",
+            "size_class",
+            "country",
+            "city",
+            "register_number",
+            "vat_number",
+        ]
         # Uniqueness and constraints are checked by full_clean when saving, like the admin.
         validators: list[object] = []
 

@@ -1,7 +1,10 @@
-"""Programmes and rounds are read here (officers keep them in the back office); clusters and
-organisations are read by every role and created or edited by officers.
+"""Programmes and rounds are read here (officers keep them in the back office); clusters are
+read by every role and created or edited by officers. Organisations are read as
+``programmes.access.organisations_visible_to`` allows; cluster managements propose new ones and
+officers add them (``programmes.services.organisation_propose``), confirm proposals and edit.
 
-There are no services for this reference data yet: writes validate the whole row with
+Clusters, and officers' edits of organisations, have no services yet: these writes validate the
+whole row with
 ``full_clean()`` (field rules, ``clean()``, uniqueness, constraints) as the admin's forms do,
 then save, in one transaction, with the writer in the row's history (organisations keep one);
 a change to the values a row has already writes nothing.
@@ -13,19 +16,24 @@ from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from kernel.api.permissions import OfficerWrites
+from kernel.api.permissions import FundingRole, OfficerWrites
 from kernel.history import save_with_history
 
+from ..access import organisations_visible_to
 from ..models import Cluster, Organisation, Programme, Round
+from ..services import organisation_confirm, organisation_propose
 from .filters import ClusterFilter, OrganisationFilter, RoundFilter
 from .serializers import (
     ClusterInput,
     ClusterSerializer,
     OrganisationInput,
+    OrganisationProposal,
     OrganisationSerializer,
     ProgrammeSerializer,
     RoundSerializer,
@@ -94,7 +102,11 @@ class ReferenceDataViewSet(
 
 
 @extend_schema_view(
-    create=extend_schema(request=OrganisationInput, summary="Add an organisation (officers)"),
+    list=extend_schema(summary="Organisations you may see (another cluster's proposals: not)"),
+    create=extend_schema(
+        request=OrganisationProposal,
+        summary="Add an organisation: an officer's is confirmed, a cluster's is its proposal",
+    ),
     partial_update=extend_schema(request=OrganisationInput, summary="Edit (officers)"),
 )
 class OrganisationViewSet(ReferenceDataViewSet):
@@ -104,6 +116,33 @@ class OrganisationViewSet(ReferenceDataViewSet):
     filterset_class = OrganisationFilter
     search_fields = ["name", "city"]
     ordering_fields = ["name", "country", "legal_form"]
+
+    def get_queryset(self) -> Any:
+        if self.is_schema_view:
+            return Organisation.objects.none()
+        return organisations_visible_to(self.request.user)
+
+    @property
+    def is_schema_view(self) -> bool:
+        return bool(getattr(self, "swagger_fake_view", False))
+
+    def get_permissions(self) -> list[BasePermission]:
+        # Cluster managements propose organisations; changing one stays the officers' (403).
+        if self.action == "create":
+            return [FundingRole()]
+        return [OfficerWrites()]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = OrganisationProposal(data=request.data)
+        given.is_valid(raise_exception=True)
+        organisation = organisation_propose(by=request.user, **given.validated_data)
+        return Response(self.get_serializer(organisation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, summary="Confirm a cluster's proposal (officers)")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: int) -> Response:
+        organisation = organisation_confirm(organisation=self.get_object(), by=request.user)
+        return Response(self.get_serializer(organisation).data)
 
 
 @extend_schema_view(

@@ -24,6 +24,7 @@ from competition.services import (
 )
 from programmes.access import Role
 from programmes.models import Cluster, Organisation, Round
+from programmes.services import organisation_propose
 
 from ..budgets.support import concept_line, start_concept_phase
 from ..factories import (
@@ -88,6 +89,7 @@ class World:
     terms: GranteeTerms
     spare_round: Round
     newcomer: Organisation
+    proposal: Organisation  # cluster A's proposal, not confirmed yet
     # The competition: a criterion of the open round (which has no review yet, so its criteria
     # may change), and in a fourth round cluster A's outline in review, assigned to a jury
     # member other than the ``reviewer`` persona, with their draft review on the round's
@@ -187,6 +189,14 @@ def world(application_a, cluster_a, cluster_b, open_round, programme, manager_a,
         terms=GranteeTerms.objects.get(application=concept, organisation=company),
         spare_round=RoundFactory(programme=programme, number=3),
         newcomer=OrganisationFactory(name="Hochschule Mittweida", city="Mittweida"),
+        proposal=organisation_propose(
+            name="Fraunhofer ENAS",
+            legal_form="research_institute",
+            size_class="",
+            country="DE",
+            city="Chemnitz",
+            by=manager_a,
+        ),
         criterion=criterion_create(
             round=open_round, name="Fit of the partner regions", weight=Decimal("1.00"), by=officer
         ),

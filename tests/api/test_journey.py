@@ -210,7 +210,12 @@ def test_journey_from_draft_to_completed(api_as, open_round, cluster_a, manager_
             ministry,
             "post",
             "/api/v1/organisations/",
-            {"name": f"Institut {number}", "legal_form": "research_institute", "country": "FR"},
+            {
+                "name": f"Institut {number}",
+                "legal_form": "research_institute",
+                "country": "FR",
+                "city": "Grenoble",
+            },
             expect=201,
         )
         partners = app + f"projects/{project['id']}/partners/"

@@ -161,9 +161,15 @@ MATRIX: dict[str, Row] = {
         lambda w: "/api/v1/organisations/",
         {
             "GET": (None, EVERYONE_READS),
+            # Cluster managements propose, officers add confirmed organisations.
             "POST": (
-                lambda w: {"name": "Kyoto University", "legal_form": "university", "country": "JP"},
-                officers_write(201),
+                lambda w: {
+                    "name": "Kyoto University",
+                    "legal_form": "university",
+                    "country": "JP",
+                    "city": "Kyoto",
+                },
+                (401, 201, 201, 201, 403, 403),
             ),
         },
     ),
@@ -173,6 +179,10 @@ MATRIX: dict[str, Row] = {
             "GET": (None, EVERYONE_READS),
             "PATCH": (lambda w: {"city": "Dresden"}, officers_write(200)),
         },
+    ),
+    "api/v1/organisations/<int:pk>/confirm/": Row(
+        lambda w: f"/api/v1/organisations/{w.proposal.pk}/confirm/",
+        {"POST": (lambda w: {}, officers_write(200))},
     ),
     "api/v1/applications/": Row(
         lambda w: "/api/v1/applications/",
@@ -251,7 +261,11 @@ MATRIX: dict[str, Row] = {
         },
     ),
     "api/v1/applications/<int:application_pk>/grantee-terms/<int:pk>/": Row(
-        lambda w: under(w, "concept", f"grantee-terms/{w.terms.pk}/"), get(A_READS)
+        lambda w: under(w, "concept", f"grantee-terms/{w.terms.pk}/"),
+        {
+            "GET": (None, A_READS),
+            "PATCH": (lambda w: {"funding_rate": "65.00"}, a_writes(200)),
+        },
     ),
     "api/v1/applications/<int:application_pk>/transitions/": Row(
         lambda w: under(w, "draft", "transitions/"), get(A_READS)

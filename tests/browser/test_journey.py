@@ -90,7 +90,7 @@ def test_journey_from_draft_to_implementation(
     page.fill("#id_title", "Silicon Saxony goes to Grenoble")
     page.fill("#id_strategy_summary", "Microelectronics with Grenoble, Kyushu and Boston.")
     page.locator('form[action$="/edit/"] button[type=submit]').click()
-    page.fill("#id_region-country", "FR")
+    page.select_option("#id_region-country", "FR")
     page.fill("#id_region-region", "Auvergne-Rhône-Alpes")
     page.fill("#id_region-partner_name", "Minalogic")
     page.check('input[name="region-is_known_partner"][value="True"]')
@@ -150,7 +150,11 @@ def test_journey_from_draft_to_implementation(
         page.locator("main form button[type=submit]").click()
         page.wait_for_url("**/budget/projects/*/")
         project_urls.append(page.url)
-        for organisation, lead in ((company.name, True), (f"{partner} ({country})", False)):
+        # The picker names each organisation with its city (none here) and country.
+        for organisation, lead in (
+            (f"{company.name} (DE)", True),
+            (f"{partner} ({country})", False),
+        ):
             page.select_option("#id_organisation", label=organisation)
             if lead:
                 page.check("#id_is_lead")

@@ -151,7 +151,7 @@ def test_terms_page_lists_the_grantees_with_their_defaults(manager_a, concept):
     project = rd_project_add(concept, manager_a)
     company = project.partners.get(is_lead=True).organisation
     response = browser(manager_a).get(reverse("budgets:terms", args=[concept.pk]))
-    rows = {organisation: terms for organisation, terms, _form in response.context["rows"]}
+    rows = {organisation: terms for organisation, terms, *_rest in response.context["rows"]}
     assert set(rows) == {concept.cluster.management_organisation, company}
     assert rows[company].funding_rate == Decimal("70.00")
 
@@ -173,7 +173,7 @@ def test_projektpauschale_for_a_company_is_refused_at_the_field(officer, concept
         terms_url(concept, company),
         terms_data(company, basis="AZA", has_projektpauschale="on"),
     )
-    [form] = [form for org, _terms, form in response.context["rows"] if org == company]
+    [form] = [form for org, _terms, form, _warning in response.context["rows"] if org == company]
     assert company.name in form.errors["has_projektpauschale"][0]
     terms = GranteeTerms.objects.get(application=concept, organisation=company)
     assert (terms.basis, terms.has_projektpauschale) == ("AZK", False)

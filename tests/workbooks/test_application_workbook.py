@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from applications.models import Application
 from budgets.models import BudgetLine, Phase
 from budgets.selectors import budget_summary
-from budgets.services import budget_lines_write
+from budgets.services import budget_lines_write, grantee_terms_set
 from budgets.workbooks import application_workbook, application_workbook_filename
 from kernel import clock
 
@@ -261,3 +261,35 @@ def test_application_workbook_writes_phase_dates_in_the_users_style(
     title = str(workbook.worksheets[1].cell(1, 1).value)
     assert style(start) in title
     assert start.isoformat() not in title
+
+
+def test_a_rate_reason_is_a_visible_text_note_under_its_grantee(budget, officer):
+    """The company's rate above its default of 70 % shows with its reason, typed by a user: a
+    text cell even where it looks like a formula, never a formula."""
+    reason = '=HYPERLINK("http://example.com") start-up in its first year'
+    grantee_terms_set(
+        application=budget.application,
+        organisation=budget.company,
+        basis="AZK",
+        funding_rate=Decimal("75.00"),
+        has_projektpauschale=False,
+        rate_reason=reason,
+        by=officer,
+    )
+    application = Application.objects.with_programme().get(pk=budget.application.pk)
+    sheet = sheet_of(
+        reopen(application_workbook(application, by=officer).to_bytes()), Phase.IMPLEMENTATION
+    )
+    note = f"Funding rate above the programme's default. Reason: {reason}"
+    (row,) = rows_labelled(sheet, 1, note)
+    cell = sheet.cell(row, 1)
+    assert cell.data_type == "s"
+    assert cell.font.italic
+    assert budget.company.name in sheet.cell(row - 1, 1).value  # right under its heading
+    # Grantees without a reason get no note.
+    notes = [
+        r
+        for r in range(1, sheet.max_row + 1)
+        if str(sheet.cell(r, 1).value or "").startswith("Funding rate above")
+    ]
+    assert notes == [row]

@@ -1,0 +1,123 @@
+"""Writes to the organisations: proposals by cluster managements, reference data by officers,
+and the officers' confirmation of proposals. Each is one transaction, kept in the
+organisation's history with its writer."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kernel import clock
+from kernel.history import save_with_history
+from kernel.locks import lock_name
+
+from . import access
+from .models import Organisation
+from .names import name_key
+
+MAY_NOT_PROPOSE = gettext_noop(
+    "Only ministry officers and cluster managements may add an organisation."
+)
+MAY_NOT_CONFIRM = gettext_noop("Only ministry officers may confirm an organisation.")
+CITY_REQUIRED = gettext_noop("Give the city of the new organisation.")
+DUPLICATE = gettext_noop(
+    "This organisation exists already: %(name)s, %(city)s (no. %(id)s). Choose it rather than "
+    "adding it again."
+)
+DUPLICATE_PROPOSED = gettext_noop(
+    "Another cluster has proposed this organisation already; it can be used once a ministry "
+    "officer has confirmed it."
+)
+
+
+def _duplicate_of(organisation: Organisation) -> Organisation | None:
+    """The organisation of the same country whose name means the same (``programmes.names``)."""
+    return (
+        Organisation.objects.filter(
+            country=organisation.country, name_key=name_key(organisation.name)
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _ensure_new(organisation: Organisation, *, by: Any) -> None:
+    """Refuse a duplicate, naming the existing organisation (unless ``by`` may not see it)."""
+    existing = _duplicate_of(organisation)
+    if existing is None:
+        return
+    if not access.can_see_organisation(by, existing):
+        raise ValidationError(
+            {"name": ValidationError(_(DUPLICATE_PROPOSED), code="duplicate_organisation")}
+        )
+    raise ValidationError(
+        {
+            "name": ValidationError(
+                _(DUPLICATE)
+                % {"name": existing.name, "city": existing.city or "–", "id": existing.pk},
+                code="duplicate_organisation",
+            )
+        }
+    )
+
+
+def organisation_propose(
+    *,
+    name: str,
+    legal_form: str,
+    size_class: str,
+    country: str,
+    city: str,
+    register_number: str = "",
+    vat_number: str = "",
+    by: Any,
+) -> Organisation:
+    """Add an organisation. An officer's is reference data, confirmed at once; a cluster
+    management's is its cluster's proposal: usable in the cluster's own plans at once, seen by
+    other clusters once an officer confirms it. Refused if an organisation of the same country
+    has the same name, whatever its case, spacing and legal-form suffix; the check and the
+    write hold a lock per country, so two proposals at once cannot both pass."""
+    is_officer = access.is_officer(by)
+    cluster_id = None if is_officer else access.cluster_id_of(by)
+    if not is_officer and cluster_id is None:
+        raise PermissionDenied(_(MAY_NOT_PROPOSE))
+    if not city.strip():
+        raise ValidationError({"city": ValidationError(_(CITY_REQUIRED), code="required")})
+    organisation = Organisation(
+        name=name.strip(),
+        legal_form=legal_form,
+        size_class=size_class,
+        country=country.strip().upper(),
+        city=city.strip(),
+        register_number=register_number.strip(),
+        vat_number=vat_number.strip(),
+        proposed_by_cluster_id=cluster_id,
+        confirmed_at=clock.now() if is_officer else None,
+        confirmed_by=by if is_officer else None,
+    )
+    # Field rules first (an unknown country, a company without size), without the database.
+    organisation.clean_fields()
+    organisation.clean()
+    with transaction.atomic():
+        lock_name(f"organisation names in {organisation.country}")
+        _ensure_new(organisation, by=by)
+        organisation.validate_constraints()
+        save_with_history(organisation, by=by)
+    return organisation
+
+
+def organisation_confirm(*, organisation: Organisation, by: Any) -> Organisation:
+    """An officer confirms a cluster's proposal: from now on every cluster sees it and may use
+    it. Confirming a confirmed organisation changes nothing (and writes no history row)."""
+    if not access.is_officer(by):
+        raise PermissionDenied(_(MAY_NOT_CONFIRM))
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if locked.is_confirmed:
+            return locked
+        locked.confirmed_at = clock.now()
+        locked.confirmed_by = by
+        save_with_history(locked, by=by)
+    return locked

@@ -39,6 +39,7 @@ from ..models import BudgetLine, BudgetPosition, GranteeTerms, Phase
 from ..plan import Plan, check_plan
 from ..selectors import budget_plan
 from ..services import NOT_YOURS, LineInput, budget_lines_write
+from ..services import describe_line as describe
 from ..violations import BudgetRuleError, Violation
 from ..workbooks.layout import (
     COLUMN_INDEX,
@@ -68,7 +69,7 @@ from .problems import (
     problem,
     say,
 )
-from .resources import BudgetContext, BudgetLineResource, LineKey, describe, line_key
+from .resources import BudgetContext, BudgetLineResource, LineKey, line_key
 from .sheet import Table, read_table
 from .upload import Limits, Upload, check_package, open_workbook, read_upload
 

@@ -80,6 +80,31 @@ def management_line(w: World) -> dict[str, Any]:
     }
 
 
+def whole_line(w: World) -> dict[str, Any]:
+    """Every writable field of the draft's line, as PUT needs them."""
+    return {
+        "phase": "concept",
+        "rd_project": None,
+        "grantee": w.draft_line.grantee_id,
+        "year": w.draft_line.year,
+        "position": w.draft_line.position_id,
+        "eligible_amount": "90000.00",
+        "justification": "Two researchers for a year.",
+    }
+
+
+def new_round(w: World) -> dict[str, Any]:
+    return {
+        "programme": w.round.programme_id,
+        "number": 9,
+        "call_published_on": "2030-01-15",
+        "outline_deadline_at": "2030-03-31T12:00:00+02:00",
+        "funding_starts_on": "2031-01-01",
+        "selection_quota": 10,
+        "envelope_amount": "40000000.00",
+    }
+
+
 def under(w: World, application: str, rest: str = "") -> str:
     return f"/api/v1/applications/{getattr(w, application).pk}/{rest}"
 
@@ -112,7 +137,10 @@ MATRIX: dict[str, Row] = {
     "api/v1/programmes/<int:pk>/": Row(
         lambda w: f"/api/v1/programmes/{w.round.programme_id}/", get(EVERYONE_READS)
     ),
-    "api/v1/rounds/": Row(lambda w: "/api/v1/rounds/", get(EVERYONE_READS)),
+    "api/v1/rounds/": Row(
+        lambda w: "/api/v1/rounds/",
+        {"GET": (None, EVERYONE_READS), "POST": (new_round, officers_write(201))},
+    ),
     "api/v1/rounds/<int:pk>/": Row(lambda w: f"/api/v1/rounds/{w.round.pk}/", get(EVERYONE_READS)),
     "api/v1/rounds/<int:pk>/overview/": Row(
         lambda w: f"/api/v1/rounds/{w.round.pk}/overview/", get((401, 200, 403, 403, 200, 403))
@@ -286,6 +314,7 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/api/v1/budget-lines/{w.draft_line.pk}/",
         {
             "GET": (None, A_READS),
+            "PUT": (whole_line, a_writes(200)),
             "PATCH": (lambda w: {"eligible_amount": "90000.00"}, a_writes(200)),
             "DELETE": (None, a_writes(204)),
         },

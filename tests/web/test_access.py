@@ -186,6 +186,7 @@ ACCESS_TESTED_IN = {
     "competition:reviews": "tests/web/test_reviews.py",
     "competition:review": "tests/web/test_reviews.py",
     "budgets:lines-export": "tests/web/test_files.py",
+    "reports:round-new": "tests/web/test_round_create.py",
 }
 PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports")
 

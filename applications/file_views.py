@@ -1,7 +1,9 @@
 """Workbooks to download, and the budget import from the template (preview, then confirm).
 
 The builders (``budgets.workbooks``) and the import service (``budgets.imports``) do all the
-work; these views check who may ask, and stream or show the result.
+work; these views check who may ask, and stream or show the result. A refused upload shows its
+problems with the status the API answers too (``budgets.imports.refusal_status``): 413 too
+large, 415 not a workbook (or with macros), 422 problems in its content, 409 budget changed.
 """
 
 import base64
@@ -20,7 +22,13 @@ from django.views.decorators.http import require_POST
 from applications import access
 from applications.states import State
 from applications.views import require_write, visible_application
-from budgets.imports import Action, ImportRefused, budget_import_confirm, budget_import_preview
+from budgets.imports import (
+    Action,
+    ImportRefused,
+    budget_import_confirm,
+    budget_import_preview,
+    refusal_status,
+)
 from budgets.workbooks import (
     application_workbook,
     application_workbook_filename,
@@ -86,11 +94,14 @@ def budget_template_download(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(stream.getvalue(), budget_template_filename(application))
 
 
-def _render(request: HttpRequest, application: Any, **context: Any) -> HttpResponse:
+def _render(
+    request: HttpRequest, application: Any, status: int = 200, **context: Any
+) -> HttpResponse:
     return render(
         request,
         "budgets/import.html",
         {"application": application, "can_write": True, "Action": Action, **context},
+        status=status,
     )
 
 
@@ -103,7 +114,7 @@ def budget_import(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, application)
     upload = request.FILES.get("file")
     if upload is None:
-        return _render(request, application, error=_(NO_FILE))
+        return _render(request, application, status=400, error=_(NO_FILE))
     data = upload.read()
     preview = budget_import_preview(
         application=application, file=data, by=request.user, filename=upload.name
@@ -117,6 +128,7 @@ def budget_import(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(
         request,
         application,
+        status=200 if preview.is_valid else refusal_status(preview.problems),
         preview=preview,
         filename=upload.name,
         counts={action: preview.count(action) for action in Action},
@@ -131,7 +143,7 @@ def budget_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, application)
     stored = request.session.get(SESSION_KEY) or {}
     if stored.get("application") != application.pk:
-        return _render(request, application, error=_(PREVIEW_GONE))
+        return _render(request, application, status=400, error=_(PREVIEW_GONE))
     try:
         result = budget_import_confirm(
             application=application,
@@ -141,7 +153,8 @@ def budget_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
             filename=stored["filename"],
         )
     except ImportRefused as refused:
-        return _render(request, application, problems=refused.problems)
+        status = refusal_status(refused.problems)
+        return _render(request, application, status=status, problems=refused.problems)
     request.session.pop(SESSION_KEY, None)
     messages.success(
         request,

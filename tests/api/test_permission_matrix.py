@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+from budgets.imports import budget_import_preview
 
 from ..factories import position
+from ..imports.support import template_bytes
 from .conftest import PERSONAS, World
 from .routes import api_routes
 
@@ -58,6 +64,7 @@ class Row:
     public: bool = False  # no login needed, so an unlisted method is 405 for the anonymous too
     content_type: str = "application/json"  # of every answer but 204
     error_content_type: str | None = None  # of answers >= 400, where it differs (downloads)
+    multipart: bool = False  # bodies are sent as multipart/form-data (file uploads)
 
     def expected(self, method: str) -> tuple[Body, Statuses]:
         if method in self.methods:
@@ -103,6 +110,23 @@ def new_round(w: World) -> dict[str, Any]:
         "selection_quota": 10,
         "envelope_amount": "40000000.00",
     }
+
+
+def draft_template(w: World) -> bytes:
+    return template_bytes(w.draft, w.jury_member)
+
+
+def upload(w: World) -> dict[str, Any]:
+    """The draft's template, unchanged, as downloaded."""
+    return {"file": SimpleUploadedFile("budget.xlsx", draft_template(w))}
+
+
+def confirmation(w: World) -> dict[str, Any]:
+    """The draft's template with the token of manager A's preview: only they may confirm it."""
+    data = draft_template(w)
+    manager = User.objects.get(username="martha-manager-a")
+    preview = budget_import_preview(application=w.draft, file=data, by=manager)
+    return {"file": SimpleUploadedFile("budget.xlsx", data), "token": preview.token}
 
 
 def under(w: World, application: str, rest: str = "") -> str:
@@ -298,6 +322,23 @@ MATRIX: dict[str, Row] = {
     "api/v1/applications/<int:application_pk>/budget/": Row(
         lambda w: under(w, "concept", "budget/"), get(A_READS)
     ),
+    "api/v1/applications/<int:application_pk>/budget/template.xlsx": Row(
+        lambda w: under(w, "draft", "budget/template.xlsx"),
+        get((401, 200, 200, 404, 403, 404)),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/applications/<int:application_pk>/budget/import/": Row(
+        lambda w: under(w, "draft", "budget/import/"),
+        {"POST": (upload, a_writes(200))},
+        multipart=True,
+    ),
+    "api/v1/applications/<int:application_pk>/budget/import/confirm/": Row(
+        lambda w: under(w, "draft", "budget/import/confirm/"),
+        # The officer may import, but not with the token of manager A's preview (422).
+        {"POST": (confirmation, (401, 422, 200, 404, 403, 403))},
+        multipart=True,
+    ),
     "api/v1/budget-positions/": Row(lambda w: "/api/v1/budget-positions/", get(EVERYONE_READS)),
     "api/v1/budget-positions/<int:pk>/": Row(
         lambda w: f"/api/v1/budget-positions/{position('AZK', '0837').pk}/", get(EVERYONE_READS)
@@ -410,14 +451,14 @@ def test_permission_matrix(route, world, api_as):
         for persona, expected in zip(PERSONAS, statuses, strict=True):
             client = api_as(persona)
             with transaction.atomic():
-                response = client.generic(
-                    method,
-                    url,
-                    data=None
-                    if body is None
-                    else client._encode_json(body(world), "application/json"),
-                    content_type="application/json",
-                )
+                if body is None:
+                    data, content_type = None, "application/json"
+                elif row.multipart:
+                    data, content_type = encode_multipart(BOUNDARY, body(world)), MULTIPART_CONTENT
+                else:
+                    data = client._encode_json(body(world), "application/json")
+                    content_type = "application/json"
+                response = client.generic(method, url, data=data, content_type=content_type)
                 transaction.set_rollback(True)
             content_type = response.get("Content-Type", "")
             wanted = row.content_type

@@ -26,7 +26,7 @@ class BudgetImportConfirmation(BudgetImportUpload):
     )
 
 
-class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Why (part of) the file cannot be imported, and where; sheet, row and column are null
     for the whole file."""
 
@@ -59,23 +59,23 @@ class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
         }
 
 
-class FieldChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportFieldChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     field = serializers.CharField(help_text="The column's heading.")
     old = serializers.CharField()
     new = serializers.CharField()
 
 
-class RowChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportRowChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     action = serializers.ChoiceField(choices=[action.value for action in Action])
     description = serializers.CharField(help_text="The line: phase, project, grantee, year…")
     sheet = serializers.CharField(allow_null=True)
     row = serializers.IntegerField(
         allow_null=True, help_text="null for a line the file leaves out (deleted)."
     )
-    changes = FieldChangeSerializer(many=True)
+    changes = ImportFieldChangeSerializer(many=True)
 
 
-class CountsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportCountsSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """How many lines the import creates, changes, deletes and leaves as they are."""
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
@@ -91,8 +91,8 @@ class BudgetImportPreviewSerializer(serializers.Serializer):  # type: ignore[typ
     """A clean preview: what the import would do, and the token that confirms it."""
 
     token = serializers.CharField(help_text="Send it with the same file to confirm.")
-    counts = CountsSerializer()
-    rows = RowChangeSerializer(many=True)
+    counts = ImportCountsSerializer()
+    rows = ImportRowChangeSerializer(many=True)
     budget = BudgetSummarySerializer(
         help_text="Every figure of the budget as the import would leave it."
     )
@@ -101,7 +101,7 @@ class BudgetImportPreviewSerializer(serializers.Serializer):  # type: ignore[typ
         return {
             "token": instance.token,
             "counts": _counts(instance.rows),
-            "rows": RowChangeSerializer(instance.rows, many=True).data,
+            "rows": ImportRowChangeSerializer(instance.rows, many=True).data,
             "budget": BudgetSummarySerializer(instance.summary).data,
         }
 
@@ -112,9 +112,12 @@ class BudgetImportRefusalSerializer(serializers.Serializer):  # type: ignore[typ
 
     code = serializers.CharField()
     detail = serializers.CharField()
-    problems = ProblemSerializer(many=True)
-    rows = RowChangeSerializer(
-        many=True, help_text="What each row that could be read would do; empty for the file."
+    # Not required: a request that is no upload at all gets the plain error shape.
+    problems = ImportProblemSerializer(many=True, required=False)
+    rows = ImportRowChangeSerializer(
+        many=True,
+        required=False,
+        help_text="What each row that could be read would do; empty for the file.",
     )
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
@@ -122,14 +125,14 @@ class BudgetImportRefusalSerializer(serializers.Serializer):  # type: ignore[typ
         return {
             "code": problems[0].code,
             "detail": problems[0].message,
-            "problems": ProblemSerializer(problems, many=True).data,
-            "rows": RowChangeSerializer(getattr(instance, "rows", ()), many=True).data,
+            "problems": ImportProblemSerializer(problems, many=True).data,
+            "rows": ImportRowChangeSerializer(getattr(instance, "rows", ()), many=True).data,
         }
 
 
 class BudgetImportResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    counts = CountsSerializer()
-    rows = RowChangeSerializer(many=True)
+    counts = ImportCountsSerializer()
+    rows = ImportRowChangeSerializer(many=True)
 
     def to_representation(self, instance: ImportResult) -> dict[str, Any]:
         return {
@@ -139,5 +142,5 @@ class BudgetImportResultSerializer(serializers.Serializer):  # type: ignore[type
                 "delete": instance.deleted,
                 "unchanged": instance.unchanged,
             },
-            "rows": RowChangeSerializer(instance.rows, many=True).data,
+            "rows": ImportRowChangeSerializer(instance.rows, many=True).data,
         }

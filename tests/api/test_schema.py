@@ -4,6 +4,8 @@ import re
 
 import pytest
 import yaml
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from .routes import api_routes
@@ -60,3 +62,11 @@ def test_docs_load_nothing_from_outside(client):
     page = response.content.decode()
     assert re.findall(r"""(?:src|href)=["']?(https?:)?//""", page) == []
     assert "swagger-ui-bundle.js" in page
+
+
+def test_no_two_serializers_share_a_component_name():
+    """Two serializers of one name would make one component describe both (wrongly)."""
+    GENERATOR_STATS.reset()
+    SchemaGenerator().get_schema(request=None, public=True)
+
+    assert [text for text in GENERATOR_STATS._warn_cache if "identical names" in text] == []

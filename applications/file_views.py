@@ -1,7 +1,9 @@
 """Workbooks to download, and the budget import from the template (preview, then confirm).
 
 The builders (``budgets.workbooks``) and the import service (``budgets.imports``) do all the
-work; these views check who may ask, and stream or show the result.
+work; these views check who may ask, and stream or show the result. A refused upload shows its
+problems with the status the API answers too (``budgets.imports.refusal_status``): 413 too
+large, 415 not a workbook (or with macros), 422 problems in its content, 409 budget changed.
 """
 
 import base64
@@ -21,7 +23,13 @@ from applications import access
 from applications.models import Application
 from applications.states import State, state_labels
 from applications.views import require_write, visible_application
-from budgets.imports import Action, ImportRefused, budget_import_confirm, budget_import_preview
+from budgets.imports import (
+    Action,
+    ImportRefused,
+    budget_import_confirm,
+    budget_import_preview,
+    refusal_status,
+)
 from budgets.workbooks import (
     application_workbook,
     application_workbook_filename,
@@ -91,11 +99,14 @@ def budget_template_download(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(stream.getvalue(), budget_template_filename(application))
 
 
-def _render(request: HttpRequest, application: Application, **context: Any) -> HttpResponse:
+def _render(
+    request: HttpRequest, application: Application, status: int = 200, **context: Any
+) -> HttpResponse:
     return render(
         request,
         "budgets/import.html",
         {"application": application, "can_write": True, "Action": Action, **context},
+        status=status,
     )
 
 
@@ -108,7 +119,7 @@ def budget_import(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, application)
     upload = request.FILES.get("file")
     if upload is None:
-        return _render(request, application, error=_(NO_FILE))
+        return _render(request, application, status=400, error=_(NO_FILE))
     data = upload.read()
     preview = budget_import_preview(
         application=application, file=data, by=request.user, filename=upload.name
@@ -122,6 +133,7 @@ def budget_import(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(
         request,
         application,
+        status=200 if preview.is_valid else refusal_status(preview.problems),
         preview=preview,
         filename=upload.name,
         counts={action: preview.count(action) for action in Action},
@@ -136,7 +148,7 @@ def budget_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, application)
     stored = request.session.get(SESSION_KEY) or {}
     if stored.get("application") != application.pk:
-        return _render(request, application, error=_(PREVIEW_GONE))
+        return _render(request, application, status=400, error=_(PREVIEW_GONE))
     try:
         result = budget_import_confirm(
             application=application,
@@ -146,7 +158,8 @@ def budget_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
             filename=stored["filename"],
         )
     except ImportRefused as refused:
-        return _render(request, application, problems=refused.problems)
+        status = refusal_status(refused.problems)
+        return _render(request, application, status=status, problems=refused.problems)
     request.session.pop(SESSION_KEY, None)
     messages.success(
         request,

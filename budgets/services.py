@@ -65,6 +65,9 @@ RATE_REASON_REQUIRED = gettext_noop(
     "A funding rate of %(rate)s for %(grantee)s is above the programme's default of "
     "%(default)s for its legal form and size class: give the reason."
 )
+LINE_EXISTS = gettext_noop(
+    "The application already has this budget line (%(line)s); change that line instead."
+)
 
 # What a writer may change; the application a line or project belongs to is never among it.
 LINE_FIELDS = frozenset(
@@ -89,6 +92,24 @@ def budget_closed(application: BudgetedApplication, phases: Iterable[str]) -> li
                 )
             ]
     return []
+
+
+class LineExists(ValidationError):
+    """A write that would give a line the key of another stored line (phase, R&D project,
+    grantee, year, position); ``line`` is that stored line. Nothing was written."""
+
+    def __init__(self, line: BudgetLine) -> None:
+        self.line = line
+        super().__init__(_(LINE_EXISTS) % {"line": describe_line(line)}, code="duplicate_line")
+
+
+def describe_line(line: BudgetLine | LineInput) -> str:
+    """A line in words: phase, project, grantee, year, position."""
+    parts = [str(Phase(line.phase).label)]
+    if line.rd_project is not None:
+        parts.append(line.rd_project.title)
+    parts += [line.grantee.name, str(line.year), f"{line.position.basis} {line.position.code}"]
+    return " · ".join(parts)
 
 
 def _ensure_open(application: BudgetedApplication, phases: Iterable[str]) -> None:
@@ -306,45 +327,79 @@ def budget_lines_write(
     per new grantee, and new and changed lines are written in bulk with their history; lines
     whose amount and justification stay the same are not written at all."""
     with budget_change(application, by=by, phases={item.phase for item in writes}) as change:
-        locked, plan = change.application, change.plan
-        doomed = _doomed(locked, plan, deletes)
-        _ensure_open(locked, {line.phase for line in doomed})
-        for grantee in {item.grantee.pk: item.grantee for item in writes}.values():
-            ensure_usable(locked, grantee, by=by, field="grantee")
-        check = check_plan(plan, writes=writes, deletes=doomed)
-        lines = _line_writes(plan, check.plan, writes)
-        for line in {id(line): line for line in lines.saved}.values():
-            _validated_line(locked, line)  # field errors come before broken rules
-        ensure_keeps_rules(check)
+        return _write_lines(change, writes=writes, deletes=deletes, by=by)
 
-        for line in doomed:
-            line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
-            line.delete()
-        _save_terms_added(plan, check.plan, by=by)
-        now = timezone.now()
-        for line in lines.saved:
-            line.updated_at = now
-        new_lines = BudgetLine.objects.bulk_create(lines.created)
-        record_history(
-            BudgetLine, [line.pk for line in new_lines], history_type=CREATED, by=by, at=now
-        )
-        BudgetLine.objects.bulk_update(
-            lines.changed, ["eligible_amount", "justification", "updated_at"], batch_size=500
-        )
-        record_history(
-            BudgetLine, [line.pk for line in lines.changed], history_type=CHANGED, by=by, at=now
-        )
+
+def _write_lines(
+    change: BudgetChange[Budgeted],
+    *,
+    writes: Sequence[LineInput],
+    deletes: Sequence[BudgetLine],
+    by: Any,
+) -> list[BudgetLine]:
+    """``budget_lines_write`` inside its ``budget_change``."""
+    locked, plan = change.application, change.plan
+    doomed = _doomed(locked, plan, deletes)
+    _ensure_open(locked, {line.phase for line in doomed})
+    for grantee in {item.grantee.pk: item.grantee for item in writes}.values():
+        ensure_usable(locked, grantee, by=by, field="grantee")
+    check = check_plan(plan, writes=writes, deletes=doomed)
+    lines = _line_writes(plan, check.plan, writes)
+    for line in {id(line): line for line in lines.saved}.values():
+        _validated_line(locked, line)  # field errors come before broken rules
+    ensure_keeps_rules(check)
+
+    for line in doomed:
+        line._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+        line.delete()
+    _save_terms_added(plan, check.plan, by=by)
+    now = timezone.now()
+    for line in lines.saved:
+        line.updated_at = now
+    new_lines = BudgetLine.objects.bulk_create(lines.created)
+    record_history(BudgetLine, [line.pk for line in new_lines], history_type=CREATED, by=by, at=now)
+    BudgetLine.objects.bulk_update(
+        lines.changed, ["eligible_amount", "justification", "updated_at"], batch_size=500
+    )
+    record_history(
+        BudgetLine, [line.pk for line in lines.changed], history_type=CHANGED, by=by, at=now
+    )
     return list(lines.saved)
 
 
+def _stored_with_key(plan: Plan, line: BudgetLine | LineInput, *, other_than: Any = None) -> Any:
+    key = line_key(line)
+    return next(
+        (
+            stored
+            for stored in plan.lines
+            if line_key(stored) == key and (other_than is None or stored.pk != other_than)
+        ),
+        None,
+    )
+
+
+def budget_line_create(*, application: BudgetedApplication, by: Any, **line: Any) -> BudgetLine:
+    """Add a line. A line with the same key (phase, R&D project, grantee, year, position)
+    is never changed by it: the create is refused with ``LineExists``, naming that line."""
+    item = LineInput(**line)
+    with budget_change(application, by=by, phases={item.phase}) as change:
+        if (stored := _stored_with_key(change.plan, item)) is not None:
+            raise LineExists(stored)
+        return _write_lines(change, writes=[item], deletes=(), by=by)[0]
+
+
 def budget_line_save(*, application: BudgetedApplication, by: Any, **line: Any) -> BudgetLine:
-    """Create the line with these keys, or change its amount and justification."""
+    """Create the line with these keys, or change its amount and justification (to the
+    justification given, empty if none is: for writers that send whole lines)."""
     return budget_lines_write(application=application, writes=[LineInput(**line)], by=by)[0]
 
 
 def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLine:
     """Change a line's amount, justification or keys (not its application), keeping its
-    history. The caller's object is left as it was; the saved line is returned."""
+    history; fields not in ``changes`` keep their values. Moving a line onto the key of
+    another line is refused with ``LineExists``. The caller's object is left as it was; the
+    saved line is returned."""
     ensure_changeable(changes, LINE_FIELDS)
     with budget_change(line.application, by=by, phases=()) as change:
         locked, plan = change.application, change.plan
@@ -362,6 +417,8 @@ def budget_line_update(*, line: BudgetLine, by: Any, **changes: Any) -> BudgetLi
             setattr(current, name, value)
         if current.rd_project is not None and current.rd_project.application_id != locked.pk:
             raise ValidationError({"rd_project": _(PROJECT_OF_ANOTHER_APPLICATION)})
+        if (other := _stored_with_key(plan, current, other_than=current.pk)) is not None:
+            raise LineExists(other)
         current.full_clean()
         check = ensure_keeps_rules(check_plan(plan, deletes=[current], writes=[changed]))
         _save_terms_added(plan, check.plan, by=by)

@@ -7,14 +7,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from kernel import clock
-from kernel.money import MoneyField, PercentField
+from kernel.money import MoneyField, PercentField, format_eur
 
 from .names import name_key
+
+DEADLINE_NOT_AFTER_CALL = gettext_noop(
+    "The outline deadline (%(deadline)s) must be after the day the call is published "
+    "(%(published)s)."
+)
+ENVELOPE_NOT_POSITIVE = gettext_noop("The envelope must be more than %(zero)s; it is %(amount)s.")
+QUOTA_NOT_POSITIVE = gettext_noop(
+    "A round selects at least one cluster; the quota given is %(quota)s."
+)
 
 
 class Basis(models.TextChoices):
@@ -148,14 +159,27 @@ class Round(models.Model):
         return f"{self.programme.short_name} R{self.number}"
 
     def clean(self) -> None:
-        if (
-            self.call_published_on
-            and self.outline_deadline_at
-            and self.outline_deadline_at.date() < self.call_published_on
-        ):
-            raise ValidationError(
-                {"outline_deadline_at": _("The deadline must not be before the call is published.")}
-            )
+        """The round's own rules: the deadline after the call, a positive envelope and quota."""
+        errors: dict[str, str] = {}
+        deadline = self.outline_deadline_at
+        if self.call_published_on and deadline:
+            local = timezone.localtime(deadline) if timezone.is_aware(deadline) else deadline
+            if local.date() <= self.call_published_on:
+                errors["outline_deadline_at"] = gettext(DEADLINE_NOT_AFTER_CALL) % {
+                    "deadline": formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+                    "published": formats.date_format(self.call_published_on, "SHORT_DATE_FORMAT"),
+                }
+        if self.envelope_amount is not None and self.envelope_amount <= 0:
+            errors["envelope_amount"] = gettext(ENVELOPE_NOT_POSITIVE) % {
+                "zero": format_eur(Decimal(0)),
+                "amount": format_eur(self.envelope_amount),
+            }
+        if self.selection_quota is not None and self.selection_quota < 1:
+            errors["selection_quota"] = gettext(QUOTA_NOT_POSITIVE) % {
+                "quota": self.selection_quota
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

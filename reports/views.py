@@ -83,6 +83,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "overviews": overviews,
             "chart": _rounds_chart(overviews),
             "quota_chart": _quota_chart(overviews),
+            "can_create_round": access.is_officer(request.user),
         },
     )
 

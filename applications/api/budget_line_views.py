@@ -1,13 +1,18 @@
 """Budget lines and their flat export. Every write goes through ``budgets.services``, which
 locks the application and checks every rule before it writes; a refused write answers 400 with
-each broken rule and its numbers."""
+each broken rule and its numbers.
+
+POST creates a line (201); a line with the same key (phase, R&D project, grantee, year,
+position) exists already: 409 ``duplicate_line`` with its URL, nothing changed. PUT sets every
+writable field (all required), PATCH the fields it names; neither clears a field left out."""
 
 from io import BytesIO
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +21,7 @@ from rest_framework.views import APIView
 from budgets.api.filters import BudgetLineFilter, BudgetPositionFilter
 from budgets.api.serializers import BudgetLineSerializer, BudgetPositionSerializer
 from budgets.models import BudgetLine, BudgetPosition
-from budgets.services import budget_line_delete, budget_line_save, budget_line_update
+from budgets.services import budget_line_create, budget_line_delete, budget_line_update
 from budgets.workbooks import export_budget_lines, export_budget_lines_filename
 from kernel.api.files import XLSX_RESPONSE
 from kernel.downloads import xlsx_response
@@ -24,7 +29,7 @@ from programmes.models import Cluster, Programme, Round
 
 from ..access import budget_lines_visible_to
 from ..states import state_labels
-from .serializers import BudgetLineChange, BudgetLineInput
+from .serializers import BudgetLineChange, BudgetLineInput, BudgetLineReplace
 
 
 class BudgetPositionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -40,13 +45,16 @@ class BudgetPositionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type
 @extend_schema_view(
     create=extend_schema(
         request=BudgetLineInput,
-        responses={
-            201: BudgetLineSerializer,
-            200: OpenApiResponse(BudgetLineSerializer, "The line with this key got the amount."),
-        },
-        summary="Write a budget line (creates it, or changes the line with the same key)",
+        responses={201: BudgetLineSerializer},
+        summary="Add a budget line (409 with the existing line's URL if its key is taken)",
     ),
-    partial_update=extend_schema(request=BudgetLineChange, summary="Change a budget line"),
+    update=extend_schema(
+        request=BudgetLineReplace,
+        summary="Set every writable field of a budget line (all required)",
+    ),
+    partial_update=extend_schema(
+        request=BudgetLineChange, summary="Change some fields of a budget line (others kept)"
+    ),
     destroy=extend_schema(summary="Delete a budget line"),
 )
 class BudgetLineViewSet(
@@ -59,7 +67,7 @@ class BudgetLineViewSet(
 ):
     serializer_class = BudgetLineSerializer
     filterset_class = BudgetLineFilter
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     lookup_value_converter = "int"
     ordering_fields = ["year", "phase", "eligible_amount", "updated_at"]
 
@@ -70,22 +78,19 @@ class BudgetLineViewSet(
         given = BudgetLineInput(data=request.data, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
-        application = data.pop("application")
-        key = {
-            name: data.get(name) for name in ("phase", "rd_project", "grantee", "year", "position")
-        }
-        existed = BudgetLine.objects.filter(application=application, **key).exists()
-        line = budget_line_save(application=application, by=request.user, **data)
+        line = budget_line_create(application=data.pop("application"), by=request.user, **data)
+        url = request.build_absolute_uri(reverse("api:budget-line-detail", args=[line.pk]))
         return Response(
             self.get_serializer(self.get_queryset().get(pk=line.pk)).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": url},
         )
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.get("partial", False)
         line = self.get_object()
-        given = BudgetLineChange(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
+        shape = BudgetLineChange if partial else BudgetLineReplace
+        given = shape(data=request.data, partial=partial, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
         budget_line_update(line=line, by=request.user, **given.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)

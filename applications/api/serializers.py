@@ -217,7 +217,8 @@ class VisibleProjectField(serializers.PrimaryKeyRelatedField):  # type: ignore[t
 
 
 class BudgetLineChange(StrictInput):
-    """The fields of a line that a change may set; rules across lines are the service's."""
+    """PATCH: the fields of a line to change; a field left out keeps its value. Rules across
+    lines are the service's."""
 
     output = BudgetLineSerializer
 
@@ -235,8 +236,21 @@ class BudgetLineChange(StrictInput):
     justification = serializers.CharField(max_length=500, allow_blank=True, required=False)
 
 
+class BudgetLineReplace(BudgetLineChange):
+    """PUT: every writable field of the line, as it is to be (``rd_project`` null for a
+    concept-phase line, ``justification`` "" for none); a field left out is an error, never
+    cleared."""
+
+    rd_project = VisibleProjectField(
+        queryset=RDProject.objects.all(),
+        allow_null=True,
+        help_text="Implementation phase only: the R&D project of the line; null otherwise.",
+    )
+    justification = serializers.CharField(max_length=500, allow_blank=True)
+
+
 class BudgetLineInput(BudgetLineChange):
-    """A new line, or a new amount for the line with the same key (phase, R&D project, grantee,
-    year, position)."""
+    """A new line. A line with the same key (phase, R&D project, grantee, year, position) is
+    not changed: the answer is 409 with its URL."""
 
     application = VisibleApplicationField(queryset=Application.objects.all())

@@ -14,6 +14,7 @@ from .budget_views import (
     RDProjectViewSet,
 )
 from .download_views import ApplicationWorkbookView
+from .import_views import BudgetImportConfirmView, BudgetImportPreviewView, BudgetTemplateView
 from .views import (
     ApplicationViewSet,
     ChangeHistoryView,
@@ -71,6 +72,13 @@ urlpatterns = [
     path(A + "history/", HistoryView.as_view(), name="application-history"),
     path(A + "history/changes/", ChangeHistoryView.as_view(), name="application-changes"),
     path(A + "budget/", BudgetSummaryView.as_view(), name="application-budget"),
+    path(A + "budget/template.xlsx", BudgetTemplateView.as_view(), name="budget-template"),
+    path(A + "budget/import/", BudgetImportPreviewView.as_view(), name="budget-import"),
+    path(
+        A + "budget/import/confirm/",
+        BudgetImportConfirmView.as_view(),
+        name="budget-import-confirm",
+    ),
     path("rounds/<int:pk>/overview/", RoundOverviewView.as_view(), name="round-overview"),
     path(
         "applications/<int:application_pk>/budget.xlsx",

@@ -323,6 +323,10 @@ class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
         help_text="Stable and machine-readable, e.g. 'concept_annual_cap'."
     )
     detail = serializers.CharField(help_text="In the request's language (Accept-Language).")
+    existing = serializers.URLField(
+        required=False,
+        help_text="409 duplicate_line: the URL of the budget line that has the key already.",
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
         # ``errors`` and ``fields`` are properties of Serializer, so these are added by name.

@@ -8,7 +8,16 @@ from .directory import (
     organisations_import_confirm,
     organisations_import_preview,
 )
-from .problems import Action, Code, ImportRefused, ImportResult, Preview, Problem, RowChange
+from .problems import (
+    Action,
+    Code,
+    ImportRefused,
+    ImportResult,
+    Preview,
+    Problem,
+    RowChange,
+    refusal_status,
+)
 from .services import budget_import_confirm, budget_import_preview
 
 __all__ = [
@@ -25,4 +34,5 @@ __all__ = [
     "clusters_import_preview",
     "organisations_import_confirm",
     "organisations_import_preview",
+    "refusal_status",
 ]

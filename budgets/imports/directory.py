@@ -247,11 +247,9 @@ def _import(resource: DirectoryResource, table: Table) -> tuple[list[RowChange],
                 )
     for error_row in result.error_rows:
         for error in error_row.errors:
-            problems.append(
-                table.locate(None, numbers[error_row.number - 1], Code.INVALID, str(error.error))
-            )
+            problems.append(table.unreadable(numbers[error_row.number - 1], error.error))
     for error in result.base_errors:
-        problems.append(table.locate(None, None, Code.INVALID, str(error.error)))
+        problems.append(table.unreadable(None, error.error))
     rows = [
         _row_change(resource, table, number, row_result)
         for number, row_result in zip(numbers, result.rows, strict=False)

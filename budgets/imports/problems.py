@@ -2,12 +2,15 @@
 what it will create, change or delete. Messages are worded in the active language when the
 problem is found; the constants here are their English source texts (tests import them)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from http import HTTPStatus
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from ..summary import BudgetSummary
 
 # File-level refusals: nothing in the file is read.
 NOT_XLSX = gettext_noop(
@@ -24,7 +27,12 @@ ZIP_BOMB = gettext_noop(
 XML_BOMB = gettext_noop(
     "The file contains XML entity or document type declarations; it is refused."
 )
-DAMAGED = gettext_noop("The workbook cannot be read: %(reason)s")
+# Plain words only: what went wrong inside the file (a zip checksum, an XML parser's position)
+# helps nobody who uploads it, so it is logged for the operators instead.
+DAMAGED = gettext_noop(
+    "The workbook is damaged and cannot be read. Open it in Excel or LibreOffice, save it "
+    "again as “Excel workbook” (.xlsx) and upload it again."
+)
 
 # Sheet-level problems.
 NO_DATA_SHEET = gettext_noop("The workbook has no sheet.")
@@ -61,12 +69,20 @@ OTHER_APPLICATION = gettext_noop(
     "no. %(expected)s can be imported here."
 )
 UNKNOWN_APPLICATION = gettext_noop("There is no application no. %(value)s.")
+ROW_UNREADABLE = gettext_noop(
+    "This row cannot be read; compare its cells with a freshly downloaded template."
+)
 TEXT_TOO_LONG = gettext_noop("The text has %(length)s characters; at most %(limit)s are allowed.")
 DUPLICATE_LINE = gettext_noop(
     "Row %(row)s already has this line (same phase, project, grantee, year and position)."
 )
 BUDGET_CLOSED = gettext_noop(
     "The %(phase)s budget cannot be changed while the application is %(state)s."
+)
+READ_ONLY_CHANGED = gettext_noop(
+    "“%(heading)s” is shown for reading only and is not imported: the file has %(value)s, the "
+    "system %(expected)s. Put the value back or clear the cell; the application's pages "
+    "change it."
 )
 LINE_NOT_IN_FILE = gettext_noop("%(line)s is not in the file and would be deleted.")
 
@@ -116,8 +132,10 @@ class Code(StrEnum):
     OTHER_APPLICATION = "other_application"
     UNKNOWN_APPLICATION = "unknown_application"
     TEXT_TOO_LONG = "text_too_long"
+    ROW_UNREADABLE = "row_unreadable"
     DUPLICATE_LINE = "duplicate_line"
     BUDGET_CLOSED = "budget_closed"
+    READ_ONLY_CHANGED = "read_only_changed"
     BUDGET_RULE = "budget_rule"
     INVALID = "invalid"
     TOKEN_INVALID = "token_invalid"
@@ -186,11 +204,13 @@ class RowChange:
 @dataclass(frozen=True)
 class Preview:
     """Everything an import would do, and every reason it cannot. ``token`` (empty while there
-    are problems) confirms exactly this preview."""
+    are problems) confirms exactly this preview; ``summary`` (a ``BudgetSummary``, None while
+    there are problems) has every figure of the budget as the import would leave it."""
 
     rows: Sequence[RowChange] = ()
     problems: Sequence[Problem] = ()
     token: str = ""
+    summary: BudgetSummary | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -215,6 +235,25 @@ class ImportRefused(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(str(problem) for problem in self.problems))
+
+
+# How an interface answers a refused import: the file as a whole (413, 415), the budget
+# changed since the preview (409), or what it says (422).
+UNSUPPORTED = frozenset(
+    {Code.NOT_XLSX, Code.MACRO_ENABLED, Code.DAMAGED, Code.ZIP_BOMB, Code.XML_BOMB}
+)
+
+
+def refusal_status(problems: Iterable[Problem]) -> HTTPStatus:
+    """The HTTP status of a refused upload, for the pages and the API alike."""
+    codes = {problem.code for problem in problems}
+    if Code.TOO_LARGE in codes:
+        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    if codes & UNSUPPORTED:
+        return HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    if Code.CHANGED_MEANWHILE in codes:
+        return HTTPStatus.CONFLICT
+    return HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 def say(message: str, params: dict[str, object] | None = None) -> str:

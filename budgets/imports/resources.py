@@ -399,12 +399,3 @@ class BudgetLineResource(resources.Resource):
 
 def line_key(line: BudgetLine) -> LineKey:
     return (str(line.phase), line.rd_project_id, line.grantee_id, line.year, line.position_id)
-
-
-def describe(line: BudgetLine) -> str:
-    """A line in words: phase, project, grantee, year, position."""
-    parts = [str(Phase(line.phase).label)]
-    if line.rd_project is not None:
-        parts.append(line.rd_project.title)
-    parts += [line.grantee.name, str(line.year), f"{line.position.basis} {line.position.code}"]
-    return " · ".join(parts)

@@ -41,6 +41,8 @@ from ..plan import Plan, check_plan
 from ..protocols import BudgetedApplication, applications_like, lock_application
 from ..selectors import budget_plan
 from ..services import NOT_YOURS, LineInput, budget_lines_write
+from ..services import describe_line as describe
+from ..summary import BudgetSummary
 from ..violations import BudgetRuleError, Violation
 from ..workbooks.layout import (
     COLUMN_INDEX,
@@ -68,7 +70,8 @@ from .problems import (
     problem,
     say,
 )
-from .resources import BudgetContext, BudgetLineResource, LineKey, describe, line_key
+from .readonly import read_only_problems
+from .resources import BudgetContext, BudgetLineResource, LineKey, line_key
 from .sheet import Table, read_table
 from .upload import Limits, Upload, check_package, open_workbook, read_upload
 
@@ -163,9 +166,9 @@ def _cell_problems(table: Table, result: Any, context: BudgetContext) -> list[Pr
     for error_row in result.error_rows:
         row = context.row_numbers[error_row.number - 1]
         for error in error_row.errors:
-            found.append(table.locate(None, row, Code.INVALID, str(error.error)))
+            found.append(table.unreadable(row, error.error))
     for error in result.base_errors:
-        found.append(table.locate(None, None, Code.INVALID, str(error.error)))
+        found.append(table.unreadable(None, error.error))
     return found
 
 
@@ -297,13 +300,14 @@ def _parse(application: BudgetedApplication, file: Upload, filename: str | None,
     if not problems:  # with rows missing, the lines left out are not known
         in_file = {line_key(line) for _number, line, _new in resource.parsed}
         _diff_left_out(application, table, stored, in_file, diff)
+    read_only = read_only_problems(application, table, resource.parsed, plan.terms_of)
     return Parsed(
         digest=hashlib.sha256(data).hexdigest(),
         table=table,
         rows=diff.rows,
         writes=diff.writes,
         deletes=diff.deletes,
-        problems=[*problems, *diff.closed],
+        problems=[*problems, *read_only, *diff.closed],
         lines=[(number, line) for number, line, _new in resource.parsed],
         plan=plan,
     )
@@ -379,13 +383,14 @@ def _write(application: BudgetedApplication, parsed: Parsed, by: Any) -> None:
         raise ImportRefused(_validation_problems(error, parsed)) from error
 
 
-def _rule_problems(parsed: Parsed) -> list[Problem]:
+def _checked(parsed: Parsed) -> tuple[list[Problem], BudgetSummary]:
     """The budget rules the import would break, from the check its write makes first
-    (``check_plan``); a file that changes nothing breaks none."""
-    if not parsed.writes and not parsed.deletes:
-        return []
+    (``check_plan``; a file that changes nothing breaks none), and every figure of the budget
+    as the import would leave it."""
     check = check_plan(parsed.plan, writes=parsed.writes, deletes=parsed.deletes)
-    return _violation_problems(check.violations, parsed)
+    if not parsed.writes and not parsed.deletes:
+        return [], check.summary
+    return _violation_problems(check.violations, parsed), check.summary
 
 
 def budget_fingerprint(application: BudgetedApplication) -> str:
@@ -421,17 +426,22 @@ def _token(application: BudgetedApplication, parsed: Parsed, by: Any) -> str:
 def budget_import_preview(
     *, application: BudgetedApplication, file: Upload, by: Any, filename: str | None = None
 ) -> Preview:
-    """What importing ``file`` into ``application``'s budget would do, and every reason it
-    cannot; writes nothing. ``filename`` (or ``file.name``) must end in .xlsx."""
+    """What importing ``file`` into ``application``'s budget would do (each row, and the
+    budget's figures after it), and every reason it cannot; writes nothing. ``filename`` (or
+    ``file.name``) must end in .xlsx."""
     _ensure_may_write(application, by)
     with collector_paused():
         try:
             parsed = _parse(application, file, filename, by)
         except ImportRefused as refused:
             return Preview(problems=refused.problems)
-        problems = list(parsed.problems) or _rule_problems(parsed)
-    token = "" if problems else _token(application, parsed, by)
-    return Preview(rows=parsed.rows, problems=problems, token=token)
+        if parsed.problems:
+            return Preview(rows=parsed.rows, problems=list(parsed.problems))
+        problems, summary = _checked(parsed)
+    if problems:
+        return Preview(rows=parsed.rows, problems=problems)
+    token = _token(application, parsed, by)
+    return Preview(rows=parsed.rows, problems=problems, token=token, summary=summary)
 
 
 def budget_import_confirm(

@@ -2,6 +2,7 @@
 either language), then its rows by key with their row numbers, skipping blank rows and
 refusing more rows than the limit."""
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +12,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from .problems import (
+    DAMAGED,
     DUPLICATE_COLUMN,
     MISSING_COLUMN,
     NO_DATA_SHEET,
     NO_ROWS,
+    ROW_UNREADABLE,
     TOO_MANY_ROWS,
     XML_BOMB,
     Code,
@@ -24,6 +27,7 @@ from .problems import (
     say,
 )
 
+logger = logging.getLogger(__name__)
 MAX_COLUMNS = 60
 
 
@@ -49,6 +53,11 @@ class Table:
             column=column,
             heading=self.headings.get(key) if key else None,
         )
+
+    def unreadable(self, row: int | None, error: Any) -> Problem:
+        """A row that failed in a way no cell rule names: said plainly, the cause logged."""
+        logger.warning("Import row %s of %s failed: %r", row, self.sheet, error)
+        return self.locate(None, row, Code.ROW_UNREADABLE, say(ROW_UNREADABLE))
 
 
 def _is_blank(value: Any) -> bool:
@@ -87,6 +96,11 @@ def read_table(
         )
     except DefusedXmlException as error:
         raise ImportRefused([problem(Code.XML_BOMB, XML_BOMB)]) from error
+    except ImportRefused:
+        raise
+    except Exception as error:  # the sheet is parsed while read: a damaged one fails here
+        logger.info("Damaged sheet refused: %s: %s", type(error).__name__, error)
+        raise ImportRefused([problem(Code.DAMAGED, DAMAGED)]) from error
 
 
 def _read(

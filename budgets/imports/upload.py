@@ -9,8 +9,10 @@ openpyxl also parses through defusedxml, which refuses them). Only then does ope
 read-only and without formulas' sources (their cached values are read).
 """
 
+import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, BinaryIO
@@ -34,6 +36,7 @@ from .problems import (
     problem,
 )
 
+logger = logging.getLogger(__name__)
 MACRO_CONTENT_TYPE = b"macroEnabled"
 DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 SCAN_CHUNK = 1 << 20
@@ -110,10 +113,14 @@ def check_package(data: bytes, limits: Limits, *, filename: str | None = None) -
             for member in members:
                 if member.filename.lower().endswith((".xml", ".rels", ".vml")):
                     _scan_xml(archive, member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
-        raise ImportRefused(
-            [problem(Code.DAMAGED, DAMAGED, {"reason": str(error) or type(error).__name__})]
-        ) from error
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        EOFError,
+    ) as error:
+        raise damaged(error) from error
 
 
 def _member(members: list[zipfile.ZipInfo], lower_name: str) -> zipfile.ZipInfo:
@@ -171,6 +178,10 @@ def open_workbook(data: bytes) -> Workbook:
     except DefusedXmlException as error:
         raise ImportRefused([problem(Code.XML_BOMB, XML_BOMB)]) from error
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise ImportRefused(
-            [problem(Code.DAMAGED, DAMAGED, {"reason": str(error) or type(error).__name__})]
-        ) from error
+        raise damaged(error) from error
+
+
+def damaged(error: BaseException) -> ImportRefused:
+    """The plain refusal of a damaged file; what exactly is wrong goes to the log."""
+    logger.info("Damaged workbook refused: %s: %s", type(error).__name__, error)
+    return ImportRefused([problem(Code.DAMAGED, DAMAGED)])

@@ -41,7 +41,7 @@ from .cells import (
     sheet_title,
 )
 from .filenames import budget_lines_filename
-from .layout import ABOUT_SHEET, DATA_SHEET, FLAT_COLUMNS, phase_labels
+from .layout import ABOUT_SHEET, DATA_SHEET, FLAT_COLUMNS, Column, phase_labels
 
 PROGRESS_EVERY = 10_000
 HUNDRED = Decimal(100)
@@ -80,15 +80,15 @@ class LineSheet:
         self.phases = phase_labels()
         self.zone = timezone.get_current_timezone()
         self.fractions: dict[Decimal, Decimal] = {}
-        header = []
-        for column in FLAT_COLUMNS:
-            cell = WriteOnlyCell(self.ws)
-            as_text(cell, column.label)
-            cell.font = BOLD
-            cell.fill = HEADER_FILL
-            header.append(cell)
-        self.ws.append(header)
+        self.ws.append([self.heading(column) for column in FLAT_COLUMNS])
         self.rows = 1
+
+    def heading(self, column: Column) -> Cell:
+        cell = WriteOnlyCell(self.ws)
+        as_text(cell, column.label)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        return cell
 
     def _styled(self, number_format: str) -> Cell:
         cell = WriteOnlyCell(self.ws)
@@ -109,6 +109,11 @@ class LineSheet:
 
     def append(self, row: Sequence[Any]) -> None:
         """Write one line, given in ``budgets.exports.ROW_FIELDS`` order."""
+        self.ws.append(self.cells(row))
+        self.rows += 1
+
+    def cells(self, row: Sequence[Any]) -> list[Any]:
+        """One line's values and styled cells, in ``FLAT_COLUMNS`` order."""
         (
             programme,
             round_number,
@@ -142,30 +147,27 @@ class LineSheet:
         if updated_at is not None:
             self.changed.value = updated_at.astimezone(self.zone).replace(tzinfo=None)
             changed_cell = self.changed
-        self.ws.append(
-            [
-                self.text(programme),
-                round_number,
-                self.text(cluster),
-                application_id,
-                self.text(application_title),
-                self.states.get(state, state),
-                self.phases.get(phase, phase),
-                self.text(project),
-                self.text(grantee),
-                self.text(country),
-                basis,
-                self.text(code),
-                self.text(position_name),
-                year,
-                self.money,
-                rate_cell,
-                has_projektpauschale,
-                self.text(justification),
-                changed_cell,
-            ]
-        )
-        self.rows += 1
+        return [
+            self.text(programme),
+            round_number,
+            self.text(cluster),
+            application_id,
+            self.text(application_title),
+            self.states.get(state, state),
+            self.phases.get(phase, phase),
+            self.text(project),
+            self.text(grantee),
+            self.text(country),
+            basis,
+            self.text(code),
+            self.text(position_name),
+            year,
+            self.money,
+            rate_cell,
+            has_projektpauschale,
+            self.text(justification),
+            changed_cell,
+        ]
 
     def close(self) -> None:
         last_column = get_column_letter(len(FLAT_COLUMNS))

@@ -74,8 +74,11 @@ IMPORT_KEYS = (
     "justification",
 )
 # A row whose line columns are all empty is a blank row (the template pre-fills the
-# application's keys in rows the user has not used yet).
+# application's keys in rows the user has not used yet). They are what a user fills in: the
+# template leaves only these cells unlocked.
 LINE_KEYS = tuple(key for key in IMPORT_KEYS if key != "application")
+# Shown for reading only: the importer checks that they still say what the system says.
+READ_ONLY_KEYS = tuple(column.key for column in FLAT_COLUMNS if column.key not in IMPORT_KEYS)
 
 LANGUAGES = ("de", "en")
 

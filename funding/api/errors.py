@@ -2,7 +2,8 @@
 
 ``{"code": ..., "detail": ...}`` always; ``fields`` (field name -> messages) for invalid input;
 ``errors`` for broken budget rules (one item per violation, with rule, scope, limit, actual,
-excess) and for refused transitions (one item per refusal, with its budget violations).
+excess) and for refused transitions (one item per refusal, with its budget violations);
+``existing`` (and the ``Location`` header) for a budget line whose key another line has (409).
 """
 
 import logging
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.db import IntegrityError
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -26,6 +28,7 @@ from applications.services import (
     TransitionError,
     TransitionNotPermitted,
 )
+from budgets.services import LineExists
 from budgets.violations import BudgetRuleError, Violation
 
 logger = logging.getLogger("django.request")
@@ -123,6 +126,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             ),
             status=status.HTTP_400_BAD_REQUEST,
         )
+    elif isinstance(exc, LineExists):
+        response = _line_exists(exc, context)
     elif isinstance(exc, TransitionError):
         response = Response(
             error_body(exc.code, exc.detail, errors=[refusal_item(r) for r in exc.refusals]),
@@ -149,6 +154,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _server_error(exc, context)
     set_rollback()
     return response
+
+
+def _line_exists(exc: LineExists, context: Mapping[str, Any]) -> Response:
+    """The stored line with the key: the client changes it (PUT/PATCH) rather than adding it."""
+    url = reverse("api:budget-line-detail", args=[exc.line.pk])
+    request = context.get("request")
+    if request is not None:
+        url = request.build_absolute_uri(url)
+    body = error_body(exc.code or "duplicate_line", exc.messages[0])
+    body["existing"] = url
+    return Response(body, status=status.HTTP_409_CONFLICT, headers={"Location": url})
 
 
 def _server_error(exc: Exception, context: Mapping[str, Any]) -> Response:

@@ -80,6 +80,24 @@ class RoundSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
+class RoundInput(StrictInput):
+    """A new round: shape only; its rules (unique number, deadline after the call, positive
+    envelope and quota) are ``programmes.services.round_create``'s."""
+
+    output = RoundSerializer
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    number = serializers.IntegerField()
+    call_published_on = serializers.DateField()
+    outline_deadline_at = serializers.DateTimeField()
+    funding_starts_on = serializers.DateField()
+    selection_quota = serializers.IntegerField(help_text="How many clusters it selects.")
+    envelope_amount = money(help_text="EUR, a string with two decimals.")
+    min_submitted_reviews = serializers.IntegerField(
+        min_value=0, max_value=32767, default=2, help_text="Before an application is selected."
+    )
+
+
 class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """An organisation; ``proposed_by_cluster`` names the cluster that proposed it, and until an
     officer confirms it (``is_confirmed``) only that cluster and officers and auditors see it."""

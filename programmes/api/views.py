@@ -1,5 +1,6 @@
-"""Programmes and rounds are read here (officers keep them in the back office); clusters are
-read by every role and created or edited by officers. Organisations are read as
+"""Programmes are read here (officers keep them in the back office); rounds are read by every
+role and created by officers (``programmes.services.round_create``); clusters are read by every
+role and created or edited by officers. Organisations are read as
 ``programmes.access.organisations_visible_to`` allows; cluster managements propose new ones and
 officers add them (``programmes.services.organisation_propose``), confirm proposals and edit.
 
@@ -27,7 +28,7 @@ from kernel.history import save_with_history
 
 from ..access import organisations_visible_to
 from ..models import Cluster, Organisation, Programme, Round
-from ..services import organisation_confirm, organisation_propose
+from ..services import organisation_confirm, organisation_propose, round_create
 from .filters import ClusterFilter, OrganisationFilter, RoundFilter
 from .serializers import (
     ClusterInput,
@@ -36,6 +37,7 @@ from .serializers import (
     OrganisationProposal,
     OrganisationSerializer,
     ProgrammeSerializer,
+    RoundInput,
     RoundSerializer,
 )
 
@@ -51,13 +53,33 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     ordering_fields = ["name", "short_name"]
 
 
-@extend_schema_view(list=extend_schema(summary="List rounds"), retrieve=extend_schema())
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+@extend_schema_view(
+    list=extend_schema(summary="List rounds"),
+    retrieve=extend_schema(),
+    create=extend_schema(
+        request=RoundInput,
+        responses={201: RoundSerializer},
+        summary="Open a new round of a programme (officers)",
+    ),
+)
+class RoundViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
     queryset = Round.objects.all()
     serializer_class = RoundSerializer
+    permission_classes = (OfficerWrites,)
     filterset_class = RoundFilter
     lookup_value_converter = "int"
     ordering_fields = ["number", "call_published_on", "outline_deadline_at", "funding_starts_on"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = RoundInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        created = round_create(by=request.user, **given.validated_data)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
 
 def _save(instance: models.Model, changes: dict[str, Any], *, by: Any) -> models.Model:

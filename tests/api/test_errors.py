@@ -175,7 +175,9 @@ def test_moving_a_line_onto_another_lines_key_is_refused(world, api_as):
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_line"
+    assert response.json()["existing"].endswith(f"/api/v1/budget-lines/{world.draft_line.pk}/")
     assert BudgetLine.objects.get(pk=other["id"]).position.code == "0846"
 
 
@@ -185,7 +187,7 @@ def test_unique_key_written_meanwhile_is_a_409(world, api_as, monkeypatch):
     def written_meanwhile(**kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(budget_line_views, "budget_line_save", written_meanwhile)
+    monkeypatch.setattr(budget_line_views, "budget_line_create", written_meanwhile)
 
     error = call(
         api_as("manager_a"),

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+from budgets.imports import budget_import_preview
 
 from ..factories import position
+from ..imports.support import template_bytes
 from .conftest import PERSONAS, World
 from .routes import api_routes
 
@@ -58,6 +64,7 @@ class Row:
     public: bool = False  # no login needed, so an unlisted method is 405 for the anonymous too
     content_type: str = "application/json"  # of every answer but 204
     error_content_type: str | None = None  # of answers >= 400, where it differs (downloads)
+    multipart: bool = False  # bodies are sent as multipart/form-data (file uploads)
 
     def expected(self, method: str) -> tuple[Body, Statuses]:
         if method in self.methods:
@@ -78,6 +85,48 @@ def management_line(w: World) -> dict[str, Any]:
         "position": position("AZA", "0812").pk,
         "eligible_amount": "1000.00",
     }
+
+
+def whole_line(w: World) -> dict[str, Any]:
+    """Every writable field of the draft's line, as PUT needs them."""
+    return {
+        "phase": "concept",
+        "rd_project": None,
+        "grantee": w.draft_line.grantee_id,
+        "year": w.draft_line.year,
+        "position": w.draft_line.position_id,
+        "eligible_amount": "90000.00",
+        "justification": "Two researchers for a year.",
+    }
+
+
+def new_round(w: World) -> dict[str, Any]:
+    return {
+        "programme": w.round.programme_id,
+        "number": 9,
+        "call_published_on": "2030-01-15",
+        "outline_deadline_at": "2030-03-31T12:00:00+02:00",
+        "funding_starts_on": "2031-01-01",
+        "selection_quota": 10,
+        "envelope_amount": "40000000.00",
+    }
+
+
+def draft_template(w: World) -> bytes:
+    return template_bytes(w.draft, w.jury_member)
+
+
+def upload(w: World) -> dict[str, Any]:
+    """The draft's template, unchanged, as downloaded."""
+    return {"file": SimpleUploadedFile("budget.xlsx", draft_template(w))}
+
+
+def confirmation(w: World) -> dict[str, Any]:
+    """The draft's template with the token of manager A's preview: only they may confirm it."""
+    data = draft_template(w)
+    manager = User.objects.get(username="martha-manager-a")
+    preview = budget_import_preview(application=w.draft, file=data, by=manager)
+    return {"file": SimpleUploadedFile("budget.xlsx", data), "token": preview.token}
 
 
 def under(w: World, application: str, rest: str = "") -> str:
@@ -112,7 +161,10 @@ MATRIX: dict[str, Row] = {
     "api/v1/programmes/<int:pk>/": Row(
         lambda w: f"/api/v1/programmes/{w.round.programme_id}/", get(EVERYONE_READS)
     ),
-    "api/v1/rounds/": Row(lambda w: "/api/v1/rounds/", get(EVERYONE_READS)),
+    "api/v1/rounds/": Row(
+        lambda w: "/api/v1/rounds/",
+        {"GET": (None, EVERYONE_READS), "POST": (new_round, officers_write(201))},
+    ),
     "api/v1/rounds/<int:pk>/": Row(lambda w: f"/api/v1/rounds/{w.round.pk}/", get(EVERYONE_READS)),
     "api/v1/rounds/<int:pk>/overview/": Row(
         lambda w: f"/api/v1/rounds/{w.round.pk}/overview/", get((401, 200, 403, 403, 200, 403))
@@ -284,6 +336,23 @@ MATRIX: dict[str, Row] = {
     "api/v1/applications/<int:application_pk>/budget/": Row(
         lambda w: under(w, "concept", "budget/"), get(A_READS)
     ),
+    "api/v1/applications/<int:application_pk>/budget/template.xlsx": Row(
+        lambda w: under(w, "draft", "budget/template.xlsx"),
+        get((401, 200, 200, 404, 403, 404)),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/applications/<int:application_pk>/budget/import/": Row(
+        lambda w: under(w, "draft", "budget/import/"),
+        {"POST": (upload, a_writes(200))},
+        multipart=True,
+    ),
+    "api/v1/applications/<int:application_pk>/budget/import/confirm/": Row(
+        lambda w: under(w, "draft", "budget/import/confirm/"),
+        # The officer may import, but not with the token of manager A's preview (422).
+        {"POST": (confirmation, (401, 422, 200, 404, 403, 403))},
+        multipart=True,
+    ),
     "api/v1/budget-positions/": Row(lambda w: "/api/v1/budget-positions/", get(EVERYONE_READS)),
     "api/v1/budget-positions/<int:pk>/": Row(
         lambda w: f"/api/v1/budget-positions/{position('AZK', '0837').pk}/", get(EVERYONE_READS)
@@ -300,6 +369,7 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/api/v1/budget-lines/{w.draft_line.pk}/",
         {
             "GET": (None, A_READS),
+            "PUT": (whole_line, a_writes(200)),
             "PATCH": (lambda w: {"eligible_amount": "90000.00"}, a_writes(200)),
             "DELETE": (None, a_writes(204)),
         },
@@ -399,14 +469,14 @@ def test_permission_matrix(route, world, api_as):
         for persona, expected in zip(PERSONAS, statuses, strict=True):
             client = api_as(persona)
             with transaction.atomic():
-                response = client.generic(
-                    method,
-                    url,
-                    data=None
-                    if body is None
-                    else client._encode_json(body(world), "application/json"),
-                    content_type="application/json",
-                )
+                if body is None:
+                    data, content_type = None, "application/json"
+                elif row.multipart:
+                    data, content_type = encode_multipart(BOUNDARY, body(world)), MULTIPART_CONTENT
+                else:
+                    data = client._encode_json(body(world), "application/json")
+                    content_type = "application/json"
+                response = client.generic(method, url, data=data, content_type=content_type)
                 transaction.set_rollback(True)
             content_type = response.get("Content-Type", "")
             wanted = row.content_type

@@ -4,6 +4,8 @@ import re
 
 import pytest
 import yaml
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from .routes import api_routes
@@ -80,3 +82,11 @@ def test_token_scheme_and_login_answer_show_how_to_send_the_token(schema):
 def test_schema_has_no_placeholder_in_angle_brackets_for_the_token(client):
     text = client.get("/api/v1/schema/").content.decode()
     assert "<token>" not in text.lower()
+
+
+def test_no_two_serializers_share_a_component_name():
+    """Two serializers of one name would make one component describe both (wrongly)."""
+    GENERATOR_STATS.reset()
+    SchemaGenerator().get_schema(request=None, public=True)
+
+    assert [text for text in GENERATOR_STATS._warn_cache if "identical names" in text] == []

@@ -15,8 +15,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl.utils import column_index_from_string
 
-from budgets.imports import Code, ImportRefused, budget_import_confirm, budget_import_preview
-from budgets.imports.problems import Problem
+from budgets.imports import (
+    Code,
+    ImportRefused,
+    budget_import_confirm,
+    budget_import_preview,
+    refusal_status,
+)
+from budgets.imports.problems import DAMAGED, Problem
 from budgets.workbooks.layout import DATA_SHEET
 
 from ..factories import ApplicationFactory, RoundFactory
@@ -33,6 +39,43 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE workbook [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&xxe;</workbook>"""
+
+
+IMPOSSIBLE_CELL = b"""<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="1"><c r="A1" t="n"><v>twelve</v></c></row></sheetData></worksheet>"""
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _data_offset(data: bytes, name: str) -> int:
+    """Where the stored (compressed) bytes of member ``name`` begin."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    header = data[info.header_offset : info.header_offset + 30]
+    name_length = int.from_bytes(header[26:28], "little")
+    extra_length = int.from_bytes(header[28:30], "little")
+    return info.header_offset + 30 + name_length + extra_length
+
+
+def bad_checksum(template: bytes) -> bytes:
+    """The sheet stored uncompressed with one byte changed: it unpacks, but its CRC-32 fails."""
+    stored = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(template)) as source,
+        zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item.filename, source.read(item))
+    data = bytearray(stored.getvalue())
+    data[_data_offset(bytes(data), SHEET) + 100] ^= 0x01
+    return bytes(data)
+
+
+def corrupt_compressed(template: bytes) -> bytes:
+    """The sheet's compressed bytes garbled: zlib cannot inflate them."""
+    data = bytearray(template)
+    start = _data_offset(template, SHEET)
+    data[start : start + 8] = b"\xff" * 8
+    return bytes(data)
 
 
 @dataclass(frozen=True)
@@ -110,6 +153,12 @@ def broken_files(name: str, template: bytes, context: dict[str, Any]) -> Broken:
         ),
         "damaged_sheet_xml": lambda: Broken(
             rezipped(template, replace={"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"}),
+            Code.DAMAGED,
+        ),
+        "bad_checksum": lambda: Broken(bad_checksum(template), Code.DAMAGED),
+        "corrupt_compressed_data": lambda: Broken(corrupt_compressed(template), Code.DAMAGED),
+        "impossible_cell_value": lambda: Broken(
+            rezipped(template, replace={"xl/worksheets/sheet1.xml": IMPOSSIBLE_CELL}),
             Code.DAMAGED,
         ),
         # the sheet
@@ -229,7 +278,7 @@ CASES = [
     "text_named_xlsx", "csv_file", "legacy_xls", "zip_without_workbook", "over_ten_megabytes",
     "declared_over_ten_megabytes", "xlsm_name", "vba_project", "macro_content_type",
     "zip_bomb_total_size", "zip_bomb_ratio", "billion_laughs", "external_entity",
-    "damaged_sheet_xml",
+    "damaged_sheet_xml", "bad_checksum", "corrupt_compressed_data", "impossible_cell_value",
     "missing_amount_column", "duplicate_column", "no_rows", "too_many_rows",
     "unknown_position_first", "unknown_position_middle", "unknown_position_last",
     "three_decimals_first", "three_decimals_middle", "three_decimals_last",
@@ -344,6 +393,44 @@ def test_confirm_refuses_a_broken_file_and_writes_nothing(broken, budget, manage
     else:
         assert_located(refused.value.problems, broken)
     assert database_state() == before
+
+
+DAMAGED_CASES = [
+    "damaged_sheet_xml",
+    "bad_checksum",
+    "corrupt_compressed_data",
+    "impossible_cell_value",
+]
+TECHNICAL = ("CRC", "zlib", "Error -3", "line 1, column", "invalid literal", "Traceback")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("broken", DAMAGED_CASES, indirect=True)
+def test_a_damaged_file_is_refused_in_plain_words(broken, budget, manager_a, language):
+    with translation.override(language):
+        preview = budget_import_preview(
+            application=budget.application, file=broken.data, filename="b.xlsx", by=manager_a
+        )
+        plain = translation.gettext(DAMAGED)
+
+    assert [problem.message for problem in preview.problems] == [plain]
+    assert not any(word in plain for word in TECHNICAL)
+
+
+@pytest.mark.parametrize("broken", CASES, indirect=True)
+def test_every_refusal_has_the_http_status_of_its_kind(broken, budget, manager_a):
+    preview = budget_import_preview(
+        application=budget.application, file=broken.data, filename=broken.filename, by=manager_a
+    )
+
+    status = refusal_status(preview.problems)
+
+    if broken.code == Code.TOO_LARGE:
+        assert status == 413
+    elif broken.code in {Code.NOT_XLSX, Code.MACRO_ENABLED, Code.DAMAGED} or "bomb" in broken.code:
+        assert status == 415
+    else:
+        assert status == 422
 
 
 def test_corpus_has_at_least_thirty_broken_files():

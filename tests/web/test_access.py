@@ -199,6 +199,7 @@ ACCESS_TESTED_IN = {
     "competition:round-reviews": "tests/web/test_competition_pages.py",
     "competition:ranking": "tests/web/test_competition_pages.py",
     "competition:decide": "tests/web/test_competition_pages.py",
+    "reports:round-new": "tests/web/test_round_create.py",
 }
 PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports")
 

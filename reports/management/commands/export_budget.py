@@ -1,9 +1,11 @@
 """``manage.py export_budget``: the budget workbooks from the command line (e.g. a scheduler).
 
     export_budget application 12 [--output FILE]
-    export_budget round --programme InterSpiN --round 1
+    export_budget round [--programme InterSpiN] --round 1
     export_budget lines [--programme P] [--round N] [--cluster NAME] [--state S ...]
     export_budget template 12
+
+``--round N`` needs ``--programme`` only when more than one programme has a round N.
 
 An operator command: it exports everything unless ``--user NAME`` asks for what that user may
 read. ``--language de|en`` chooses the headings (default: the site's language).
@@ -16,6 +18,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from applications.access import budget_lines_visible_to
 from applications.models import Application
@@ -37,6 +41,12 @@ from ...round_workbook import round_workbook, round_workbook_filename
 
 NOT_FOUND = "%(what)s %(key)s does not exist."
 NOT_VISIBLE = "%(user)s may not read application %(key)s."
+NO_ROUND = gettext_noop("No programme has a round %(number)s.")
+ROUND_AMBIGUOUS = gettext_noop(
+    "Round %(number)s is ambiguous: %(programmes)s each have a round %(number)s. "
+    "Say which with --programme."
+)
+ROUND_HELP = "Round number; --programme too when more than one programme has this round."
 
 
 class Command(BaseCommand):
@@ -54,11 +64,11 @@ class Command(BaseCommand):
             sub = exports.add_parser(name, help=help_text)
             sub.add_argument("application_id", type=int)
         round_parser = exports.add_parser("round", help="the round workbook for the funding body")
-        round_parser.add_argument("--programme", required=True, help="Programme short name.")
-        round_parser.add_argument("--round", type=int, required=True, help="Round number.")
+        round_parser.add_argument("--programme", help="Programme short name.")
+        round_parser.add_argument("--round", type=int, required=True, help=ROUND_HELP)
         lines = exports.add_parser("lines", help="every budget line of a filter, one row each")
         lines.add_argument("--programme", help="Programme short name.")
-        lines.add_argument("--round", type=int, help="Round number (needs --programme).")
+        lines.add_argument("--round", type=int, help=ROUND_HELP)
         lines.add_argument("--cluster", help="Cluster name.")
         lines.add_argument("--state", action="append", default=[], help="Application state.")
 
@@ -93,16 +103,26 @@ class Command(BaseCommand):
         return application
 
     def _round(self, options: dict[str, Any]) -> Round | None:
-        if options.get("round") is None:
+        """The round numbered ``--round`` of ``--programme``, or of the one programme that has
+        a round of that number."""
+        number = options.get("round")
+        if number is None:
             return None
-        round_ = Round.objects.select_related("programme").filter(
-            programme__short_name=options.get("programme"), number=options["round"]
-        )
-        found = round_.first()
-        if found is None:
-            key = f"{options.get('programme')} R{options['round']}"
-            raise CommandError(NOT_FOUND % {"what": "Round", "key": key})
-        return found
+        rounds = Round.objects.select_related("programme").filter(number=number)
+        programme = options.get("programme")
+        if programme:
+            found = rounds.filter(programme__short_name=programme).first()
+            if found is None:
+                key = f"{programme} R{number}"
+                raise CommandError(NOT_FOUND % {"what": "Round", "key": key})
+            return found
+        candidates = list(rounds.order_by("programme__short_name"))
+        if not candidates:
+            raise CommandError(_(NO_ROUND) % {"number": number})
+        if len(candidates) > 1:
+            names = ", ".join(candidate.programme.short_name for candidate in candidates)
+            raise CommandError(_(ROUND_AMBIGUOUS) % {"number": number, "programmes": names})
+        return candidates[0]
 
     def _output(self, options: dict[str, Any], default: str) -> Path:
         return Path(options["output"] or default)

@@ -133,7 +133,7 @@ class ApplicationTransitionInline(admin.TabularInline):  # type: ignore[type-arg
 
 
 def _budget_row(label: object, capped: Capped) -> tuple[str, str, str, str]:
-    """A phase's grant, its cap and what is left, in the user's number format."""
+    """A phase's funding, its cap and what is left, in the user's number format."""
 
     def money(amount: Decimal | None) -> str:
         return "–" if amount is None else format_eur(amount)

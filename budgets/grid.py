@@ -1,7 +1,7 @@
 """The budget grid of the portal: which grantees, positions and years a phase (or an R&D project)
 shows, and its figures taken from the budget summary, keyed by the ids of the page's cells.
 
-Nothing here computes a figure: totals, grants and headroom are read from ``BudgetSummary``.
+Nothing here computes a figure: totals, funding and headroom are read from ``BudgetSummary``.
 """
 
 from collections.abc import Iterable, Mapping, Sequence

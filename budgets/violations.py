@@ -52,7 +52,7 @@ def _messages() -> dict[str, str]:
     # Translated on each call, so the words follow the language active at that moment.
     return {
         Rule.CONCEPT_ANNUAL_CAP: gettext(
-            "The concept-phase grant for %(scope)s is %(actual)s, "
+            "The concept-phase funding for %(scope)s is %(actual)s, "
             "%(excess)s over the %(limit)s cap."
         ),
         Rule.CONCEPT_MAX_YEARS: gettext(
@@ -77,10 +77,10 @@ def _messages() -> dict[str, str]:
             "allowed."
         ),
         Rule.IMPLEMENTATION_CAP: gettext(
-            "The implementation-phase grant is %(actual)s, %(excess)s over the %(limit)s cap."
+            "The implementation-phase funding is %(actual)s, %(excess)s over the %(limit)s cap."
         ),
         Rule.CLUSTER_CAP: gettext(
-            "The grant for both phases is %(actual)s, %(excess)s over the %(limit)s cap "
+            "The funding for both phases is %(actual)s, %(excess)s over the %(limit)s cap "
             "per cluster."
         ),
         Rule.PARTNER_ABROAD_FUNDED: gettext(

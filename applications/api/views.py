@@ -1,5 +1,5 @@
 """Applications, partner regions, the workflow and its history, the history of what decides
-their grants, and a round's overview.
+their funding, and a round's overview.
 
 Views parse the input, find the object among those the user may read (else 404), call the
 service, and serialise its result. Errors are mapped once, in ``funding.api.errors``.

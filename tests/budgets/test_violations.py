@@ -260,3 +260,22 @@ def test_violation_message_gives_project_months_in_the_users_language(
     (message,) = refused.value.messages
     assert f"{month} {start.year})" in message
     assert f"{start.year}-12" not in message
+
+
+@pytest.mark.parametrize(
+    "rule", [Rule.CONCEPT_ANNUAL_CAP, Rule.IMPLEMENTATION_CAP, Rule.CLUSTER_CAP]
+)
+def test_cap_messages_call_the_capped_figure_funding_in_both_languages(rule):
+    """The caps apply to grant plus Projektpauschale: docs/glossary.md calls that "funding"
+    (Förderung); "grant" (Zuwendung) is the figure without the Projektpauschale."""
+    violation = Violation(
+        rule, "2026", limit=Decimal("1.00"), actual=Decimal("2.00"), unit=Unit.EUR
+    )
+    with translation.override("en"):
+        english = violation.message
+    with translation.override("de"):
+        german = violation.message
+    assert "funding" in english
+    assert "grant" not in english
+    assert "Förderung" in german
+    assert "Zuwendung" not in german

@@ -14,7 +14,7 @@ from decimal import Decimal
 from kernel.dates import add_years, day, month
 from programmes.models import Organisation, Programme
 
-from .arithmetic import Figures, grant_figures, sum_figures
+from .arithmetic import Figures, share_figures, sum_figures
 from .models import BudgetLine, BudgetPosition, GranteeTerms, Phase, ProjectPartner, RDProject
 from .protocols import BudgetedApplication
 from .violations import Rule, Unit, Violation
@@ -81,8 +81,9 @@ class Capped:
 
 @dataclass(frozen=True)
 class PositionRow:
-    """One budget position of one grantee. Its grants are indicative: the grant is rounded once
-    per grantee and year, so position grants may differ from that by a cent in sum."""
+    """One budget position of one grantee. The grant is rounded once per grantee and year; each
+    position's figures are its share of them (``arithmetic.share_figures``), so the positions
+    of a year add up to the grantee's figures to the cent."""
 
     position: BudgetPosition
     by_year: Mapping[int, Figures]
@@ -151,28 +152,30 @@ def _grantee_block(
     terms: GranteeTerms,
     caps: Caps,
 ) -> GranteeBlock:
-    def figures(eligible: Decimal) -> Figures:
-        return grant_figures(
-            eligible,
+    eligible_by_year: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    positions: dict[int, BudgetPosition] = {}
+    for line in lines:
+        positions[line.position_id] = line.position
+        eligible_by_year[line.year][line.position_id] += line.eligible_amount
+
+    grantee_years: dict[int, Figures] = {}
+    by_position: dict[int, dict[int, Figures]] = defaultdict(dict)
+    for year, by_position_id in sorted(eligible_by_year.items()):
+        shares = share_figures(
+            by_position_id,
             funding_rate=terms.funding_rate,
             has_projektpauschale=terms.has_projektpauschale,
             projektpauschale_rate=caps.projektpauschale_rate,
         )
+        grantee_years[year] = sum_figures(shares.values())
+        for position_id, figures in shares.items():
+            by_position[position_id][year] = figures
 
-    eligible_by_position: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    positions: dict[int, BudgetPosition] = {}
-    eligible_by_year: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        positions[line.position_id] = line.position
-        eligible_by_position[line.position_id][line.year] += line.eligible_amount
-        eligible_by_year[line.year] += line.eligible_amount
-
-    rows = []
-    for position_id, by_year in eligible_by_position.items():
-        row_years = {year: figures(amount) for year, amount in sorted(by_year.items())}
-        rows.append(PositionRow(positions[position_id], row_years, sum_figures(row_years.values())))
+    rows = [
+        PositionRow(positions[position_id], row_years, sum_figures(row_years.values()))
+        for position_id, row_years in by_position.items()
+    ]
     rows.sort(key=lambda row: row.position.code)
-    grantee_years = {year: figures(amount) for year, amount in sorted(eligible_by_year.items())}
     return GranteeBlock(
         organisation=organisation,
         basis=terms.basis,

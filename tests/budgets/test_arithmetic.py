@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budgets.arithmetic import Figures, grant_figures, sum_figures
+from budgets.arithmetic import Figures, grant_figures, share_figures, share_out, sum_figures
 from budgets.models import GranteeTerms, Phase
 from budgets.selectors import budget_summary
 from budgets.services import budget_line_save, grantee_terms_ensure, grantee_terms_set
@@ -197,10 +197,11 @@ def test_summary_rounds_grant_once_per_grantee_and_year(
 
 
 @pytest.mark.django_db
-def test_summary_position_rows_are_indicative_per_position(
+def test_summary_position_rows_share_out_the_grantee_year_grant(
     application_a, manager_a, management, concept_year
 ):
-    """Each position row shows its own rounded grant; only the grantee-year figure counts."""
+    """Each position row holds its share of the grantee-year grant: 0.07 over two positions
+    of 0.05 is 0.04 and 0.03 (the first position gets the cent left over), never 0.04 twice."""
     grantee_terms_set(
         application=application_a,
         organisation=management,
@@ -218,7 +219,73 @@ def test_summary_position_rows_are_indicative_per_position(
             eligible_amount=Decimal("0.05"),
         )
     (block,) = budget_summary(application_a).concept.grantees
-    assert [cents(row.by_year[concept_year].grant_amount) for row in block.positions] == [4, 4]
+    shares = [cents(row.by_year[concept_year].grant_amount) for row in block.positions]
+    assert sorted(shares) == [3, 4]
+    assert sum(shares) == cents(block.by_year[concept_year].grant_amount) == 7
+    first = min(block.positions, key=lambda row: row.position.pk)
+    assert cents(first.by_year[concept_year].grant_amount) == 4
+
+
+# Sharing a grantee-year's figures out over its lines: checked against integer cents.
+
+weights_in_cents = st.dictionaries(
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=0, max_value=10**11),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(weights=weights_in_cents, amount=st.integers(min_value=0, max_value=10**11))
+def test_share_out_adds_up_to_the_cent_and_stays_within_a_cent_of_the_exact_share(weights, amount):
+    shares = share_out(euros(amount), {key: euros(weight) for key, weight in weights.items()})
+
+    assert set(shares) == set(weights)
+    assert sum(cents(share) for share in shares.values()) == (
+        amount if any(weights.values()) else 0
+    )
+    total = sum(weights.values())
+    for key, weight in weights.items():
+        exact_times_total = amount * weight  # the exact share in cents, times ``total``
+        share = cents(shares[key])
+        if total:
+            assert share * total <= exact_times_total + total
+            assert share * total >= exact_times_total - total
+        else:
+            assert share == 0
+
+
+def test_share_out_gives_the_cents_left_over_to_the_largest_remainders_then_smallest_keys():
+    shares = share_out(Decimal("0.10"), {3: Decimal("1"), 1: Decimal("1"), 2: Decimal("1")})
+    assert shares == {1: Decimal("0.04"), 2: Decimal("0.03"), 3: Decimal("0.03")}
+    shares = share_out(Decimal("1.00"), {1: Decimal("1"), 2: Decimal("2")})
+    assert shares == {1: Decimal("0.33"), 2: Decimal("0.67")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    eligible=weights_in_cents,
+    rate=st.sampled_from([Decimal("100.00"), Decimal("87.50"), Decimal("70.00"), Decimal("33.33")]),
+    pauschale=st.booleans(),
+)
+def test_share_figures_add_up_to_the_grantee_year_figures_in_integer_cents(
+    eligible, rate, pauschale
+):
+    shares = share_figures(
+        {key: euros(amount) for key, amount in eligible.items()},
+        funding_rate=rate,
+        has_projektpauschale=pauschale,
+        projektpauschale_rate=TWENTY,
+    )
+
+    total_cents = sum(eligible.values())
+    grant = grant_cents(total_cents, rate)
+    assert {key: cents(figures.eligible_amount) for key, figures in shares.items()} == eligible
+    assert sum(cents(figures.grant_amount) for figures in shares.values()) == grant
+    assert sum(cents(figures.funding_amount) for figures in shares.values()) == funding_cents(
+        total_cents, rate, has_projektpauschale=pauschale
+    )
 
 
 @pytest.mark.django_db

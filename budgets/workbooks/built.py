@@ -6,7 +6,7 @@ figure to the cent, so a formula that disagrees with the system cannot go unnoti
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any, BinaryIO
@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kernel import clock
 
-from .cells import BOLD, TITLE_FONT, WRAP, put_datetime, put_number, put_text
+from .cells import BOLD, TITLE_FONT, WRAP, put_date, put_datetime, put_number, put_text
 
 
 @dataclass
@@ -64,7 +64,7 @@ def provenance_of(by: Any, data_changed_at: datetime | None) -> Provenance:
     )
 
 
-CoverValue = str | int | Decimal | datetime | None
+CoverValue = str | int | Decimal | date | datetime | None
 
 
 def write_cover(ws: Worksheet, title: str, rows: list[tuple[str, CoverValue]]) -> int:
@@ -75,6 +75,8 @@ def write_cover(ws: Worksheet, title: str, rows: list[tuple[str, CoverValue]]) -
         put_text(ws, row, 1, label, bold=True)
         if isinstance(value, datetime):
             put_datetime(ws, row, 2, value)
+        elif isinstance(value, date):
+            put_date(ws, row, 2, value)
         elif isinstance(value, Decimal):
             put_number(ws, row, 2, value)
         elif isinstance(value, int):

@@ -1,16 +1,18 @@
 """How every workbook writes its cells, so that no builder can get it wrong on its own.
 
-- Money is a number (Decimal) with a EUR number format, never text.
+- Money is a number (Decimal) with a EUR number format, never text; dates and times are dates
+  with a date format, never text.
 - Every string is written as text: a user's ``=HYPERLINK(...)`` stays the text it is. Strings
   that a spreadsheet program would read as a formula when edited (leading ``=``, ``+``, ``-``,
   ``@``, tab or carriage return) also get the quote prefix, so they stay text after an edit.
 - Formulas are written only through :func:`put_formula`, from strings the builders compose.
 - Sheets look finished: bold headers and totals, frozen header rows, widths that fit, landscape
-  print set-up fitted to the page width with the header rows repeated.
+  print set-up fitted to the page width with the header rows repeated; list sheets have a filter
+  on their header row.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 EUR_FORMAT = '#,##0.00 "€";[Red]-#,##0.00 "€"'
 PERCENT_FORMAT = "0.00%"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+MONTH_FORMAT = "yyyy-mm"
 INTEGER_FORMAT = "0"
 
 # Excel's row limit per sheet, the header row included.
@@ -121,6 +125,15 @@ def put_datetime(ws: Worksheet, row: int, column: int, value: datetime | None) -
     return cell
 
 
+def put_date(
+    ws: Worksheet, row: int, column: int, value: date | None, *, number_format: str = DATE_FORMAT
+) -> Cell:
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    cell.number_format = number_format
+    return cell
+
+
 def excel_datetime(value: datetime | None) -> datetime | None:
     """Local wall-clock time without a zone: Excel has no time zones."""
     if value is None:
@@ -150,6 +163,12 @@ def header_row(ws: Worksheet, row: int, headings: Iterable[str]) -> None:
         cell = put_text(ws, row, column, heading, bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
+
+
+def autofilter(ws: Any, *, columns: int, last_row: int) -> None:
+    """A filter on the header row over the list below it (rows 2 to ``last_row``), so a list
+    sheet can be filtered and sorted by any column."""
+    ws.auto_filter.ref = f"A1:{ref(max(columns, 1), max(last_row, 1))}"
 
 
 def fill_row(ws: Worksheet, row: int, first: int, last: int, fill: PatternFill) -> None:

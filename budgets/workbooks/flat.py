@@ -1,5 +1,7 @@
 """The flat budget-line export for auditors' pivot tables: one row per budget line with every
-key spelled out, streamed in openpyxl's write-only mode.
+key spelled out and its grant, Projektpauschale and funding (its share of its grantee's figures
+for the year, which add up to the budget summary's to the cent), streamed in openpyxl's
+write-only mode.
 
 Rows go from the database cursor straight into the sheet's XML (nothing is held per row), and a
 new sheet starts whenever one reaches Excel's 1,048,576 rows (header included). Styled cells
@@ -16,6 +18,7 @@ from typing import Any, BinaryIO
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
@@ -41,10 +44,24 @@ from .cells import (
     sheet_title,
 )
 from .filenames import budget_lines_filename
-from .layout import ABOUT_SHEET, DATA_SHEET, FLAT_COLUMNS, Column, phase_labels
+from .layout import (
+    ABOUT_SHEET,
+    DATA_SHEET,
+    FLAT_COLUMNS,
+    LINE_COLUMNS,
+    Column,
+    phase_labels,
+)
 
 PROGRESS_EVERY = 10_000
 HUNDRED = Decimal(100)
+UPDATED_AT = [column.key for column in LINE_COLUMNS].index("updated_at")
+
+FIGURES_PER_LINE = gettext_noop(
+    "The grant is rounded once per grantee and year. Each line holds its share of that "
+    "grantee's grant, Projektpauschale and funding for the year, in proportion to its eligible "
+    "amount, so the lines of a grantee and year add up to the system's figures to the cent."
+)
 
 
 @dataclass(frozen=True)
@@ -67,20 +84,29 @@ class FlatExportResult:
 
 
 class LineSheet:
-    """One data sheet of the flat layout being written, with its reusable styled cells."""
+    """One data sheet of the flat layout being written, with its reusable styled cells. The
+    export writes every column (``FLAT_COLUMNS``), the template the line columns only."""
 
-    def __init__(self, workbook: Workbook, title: str, state_labels: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        state_labels: Mapping[str, str],
+        columns: Sequence[Column] = FLAT_COLUMNS,
+    ) -> None:
         self.ws = workbook.create_sheet(title)
+        self.columns = columns
         print_setup(self.ws, header_rows=1, freeze="A2")
-        set_widths(self.ws, [column.width for column in FLAT_COLUMNS])
+        set_widths(self.ws, [column.width for column in columns])
         self.money = self._styled(EUR_FORMAT)
+        self.figures = [self._styled(EUR_FORMAT) for _column in columns[len(LINE_COLUMNS) :]]
         self.rate = self._styled(PERCENT_FORMAT)
         self.changed = self._styled(DATETIME_FORMAT)
         self.states = state_labels
         self.phases = phase_labels()
         self.zone = timezone.get_current_timezone()
         self.fractions: dict[Decimal, Decimal] = {}
-        self.ws.append([self.heading(column) for column in FLAT_COLUMNS])
+        self.ws.append([self.heading(column) for column in columns])
         self.rows = 1
 
     def heading(self, column: Column) -> Cell:
@@ -108,12 +134,14 @@ class LineSheet:
         return cell
 
     def append(self, row: Sequence[Any]) -> None:
-        """Write one line, given in ``budgets.exports.ROW_FIELDS`` order."""
+        """Write one line, given in ``budgets.exports.ROW_FIELDS`` order, followed by its
+        ``FIGURE_FIELDS`` when the sheet has those columns."""
         self.ws.append(self.cells(row))
         self.rows += 1
 
     def cells(self, row: Sequence[Any]) -> list[Any]:
-        """One line's values and styled cells, in ``FLAT_COLUMNS`` order."""
+        """One line's values and styled cells, in the sheet's column order."""
+        line, figures = row[: len(LINE_COLUMNS)], row[len(LINE_COLUMNS) :]
         (
             programme,
             round_number,
@@ -134,7 +162,7 @@ class LineSheet:
             has_projektpauschale,
             justification,
             updated_at,
-        ) = row
+        ) = line
         self.money.value = eligible_amount
         rate_cell = None
         if funding_rate is not None:
@@ -167,10 +195,16 @@ class LineSheet:
             has_projektpauschale,
             self.text(justification),
             changed_cell,
+            *self._figure_cells(figures),
         ]
 
+    def _figure_cells(self, figures: Sequence[Decimal]) -> list[Cell]:
+        for cell, value in zip(self.figures, figures, strict=True):
+            cell.value = value
+        return self.figures
+
     def close(self) -> None:
-        last_column = get_column_letter(len(FLAT_COLUMNS))
+        last_column = get_column_letter(len(self.columns))
         self.ws.auto_filter.ref = f"A1:{last_column}{max(self.rows, 1)}"
 
 
@@ -182,7 +216,8 @@ def write_budget_lines(
     max_rows: int = EXCEL_MAX_ROWS,
     on_progress: Callable[[int], None] | None = None,
 ) -> FlatExportResult:
-    """Write ``rows`` (tuples in ``budgets.exports.ROW_FIELDS`` order) to ``stream`` as an
+    """Write ``rows`` (tuples in ``budgets.exports.ROW_FIELDS`` order, then ``FIGURE_FIELDS``:
+    ``budgets.exports.iter_budget_line_rows``) to ``stream`` as an
     .xlsx file; ``max_rows`` is rows per sheet including the header (Excel's limit by
     default). Reports the count to ``on_progress`` every 10,000 lines."""
     if max_rows < 2:
@@ -202,7 +237,7 @@ def write_budget_lines(
             sheet.close()
             sheet = new_sheet()
         sheet.append(row)
-        updated_at = row[-1]
+        updated_at = row[UPDATED_AT]
         if changed_at is None or updated_at > changed_at:
             changed_at = updated_at
         count += 1
@@ -219,6 +254,7 @@ def write_budget_lines(
             (_("Budget lines"), count),
             (_("Sheets"), ", ".join(titles)),
             (_("Last change of an exported line"), excel_datetime(changed_at)),
+            (_("Grant, Projektpauschale and funding per line"), _(FIGURES_PER_LINE)),
         ],
     )
     workbook.save(stream)

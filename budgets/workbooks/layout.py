@@ -1,5 +1,7 @@
 """The flat budget-line layout, shared by the export, the import template and the importer, so
-the three cannot drift apart. Its columns follow ``budgets.exports.ROW_FIELDS``."""
+the three cannot drift apart. Its line columns follow ``budgets.exports.ROW_FIELDS``; the export
+adds the figure columns (``FIGURE_FIELDS``), which the template leaves out (a typed amount
+would leave them stale) and the importer ignores."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -9,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ..exports import ROW_FIELDS
+from ..exports import FIGURE_FIELDS, ROW_FIELDS
 from ..models import Phase
 
 
@@ -35,7 +37,7 @@ class Column:
         return str(self.heading)
 
 
-FLAT_COLUMNS = (
+LINE_COLUMNS = (
     Column("programme", _("Programme"), 13, Kind.TEXT),
     Column("round", _("Round"), 8, Kind.INTEGER),
     Column("cluster", _("Cluster"), 26, Kind.TEXT),
@@ -52,11 +54,22 @@ FLAT_COLUMNS = (
     Column("year", _("Year"), 8, Kind.INTEGER),
     Column("eligible_amount", _("Eligible amount (EUR)"), 17, Kind.EUR),
     Column("funding_rate", _("Funding rate"), 12, Kind.PERCENT),
-    Column("projektpauschale", _("Projektpauschale"), 12, Kind.BOOLEAN),
+    Column("projektpauschale", _("With Projektpauschale"), 14, Kind.BOOLEAN),
     Column("justification", _("Justification"), 48, Kind.TEXT),
     Column("updated_at", _("Last changed"), 17, Kind.DATETIME),
 )
-assert len(FLAT_COLUMNS) == len(ROW_FIELDS), "FLAT_COLUMNS must follow ROW_FIELDS"
+assert len(LINE_COLUMNS) == len(ROW_FIELDS), "LINE_COLUMNS must follow ROW_FIELDS"
+
+# Each line's share of its grantee's figures for the year (docs/glossary.md).
+FIGURE_COLUMNS = (
+    Column("grant_amount", _("Grant (EUR)"), 15, Kind.EUR),
+    Column("projektpauschale_amount", _("Projektpauschale (EUR)"), 17, Kind.EUR),
+    Column("funding_amount", _("Funding (EUR)"), 15, Kind.EUR),
+)
+assert tuple(c.key for c in FIGURE_COLUMNS) == FIGURE_FIELDS, "FIGURE_COLUMNS must follow them"
+
+# The export's columns; the template's are the first ``len(LINE_COLUMNS)`` of them.
+FLAT_COLUMNS = LINE_COLUMNS + FIGURE_COLUMNS
 
 COLUMN_INDEX = {column.key: index for index, column in enumerate(FLAT_COLUMNS)}
 
@@ -78,7 +91,7 @@ IMPORT_KEYS = (
 # template leaves only these cells unlocked.
 LINE_KEYS = tuple(key for key in IMPORT_KEYS if key != "application")
 # Shown for reading only: the importer checks that they still say what the system says.
-READ_ONLY_KEYS = tuple(column.key for column in FLAT_COLUMNS if column.key not in IMPORT_KEYS)
+READ_ONLY_KEYS = tuple(column.key for column in LINE_COLUMNS if column.key not in IMPORT_KEYS)
 
 LANGUAGES = ("de", "en")
 

@@ -2,7 +2,8 @@
 application's lines (and its keys pre-filled in empty rows), drop-down lists where they help,
 and sheets listing the valid positions, the grantees and the R&D projects.
 
-The template is the file the importer reads: same sheet, same columns (``layout.FLAT_COLUMNS``).
+The template is the file the importer reads: same sheet, same line columns as the export
+(``layout.LINE_COLUMNS``; the export's figure columns would go stale as amounts are typed).
 """
 
 from collections.abc import Mapping, Sequence
@@ -29,9 +30,12 @@ from ..protocols import BudgetedApplication
 from .built import Provenance, provenance_of
 from .cells import (
     BOLD,
+    DATE_FORMAT,
     EXCEL_MAX_ROWS,
     HEADER_FILL,
+    MONTH_FORMAT,
     as_text,
+    autofilter,
     excel_datetime,
     print_setup,
     set_widths,
@@ -42,6 +46,7 @@ from .layout import (
     COLUMN_INDEX,
     DATA_SHEET,
     GRANTEES_SHEET,
+    LINE_COLUMNS,
     LINE_KEYS,
     POSITIONS_SHEET,
     PROJECTS_SHEET,
@@ -74,7 +79,7 @@ class TemplateSheet(LineSheet):
     headings with a note."""
 
     def __init__(self, workbook: Workbook, title: str, state_labels: Mapping[str, str]) -> None:
-        super().__init__(workbook, title, state_labels)
+        super().__init__(workbook, title, state_labels, LINE_COLUMNS)
         protection = self.ws.protection
         protection.sheet = True
         # What stays allowed on the protected sheet: resizing, filtering, adding rows.
@@ -126,7 +131,7 @@ class TemplateData:
 
 def _blank_row(application: BudgetedApplication) -> list[Any]:
     """An unused line with the application's keys filled in."""
-    row: list[Any] = [None] * len(COLUMN_INDEX)
+    row: list[Any] = [None] * len(LINE_COLUMNS)
     row[COLUMN_INDEX["programme"]] = application.round.programme.short_name
     row[COLUMN_INDEX["round"]] = application.round.number
     row[COLUMN_INDEX["cluster"]] = application.cluster.name
@@ -210,7 +215,13 @@ def write_budget_template(data: TemplateData, stream: BinaryIO | str) -> None:
     _list_sheet(
         workbook,
         titles[2],
-        [_("Grantee"), _("Country"), _("Basis"), _("Funding rate (%)"), _("Projektpauschale")],
+        [
+            _("Grantee"),
+            _("Country"),
+            _("Basis"),
+            _("Funding rate (%)"),
+            _("With Projektpauschale"),
+        ],
         [
             [
                 row.organisation.name,
@@ -227,15 +238,9 @@ def write_budget_template(data: TemplateData, stream: BinaryIO | str) -> None:
         workbook,
         titles[3],
         [_("R&D project"), _("Start month"), _("End month")],
-        [
-            [
-                project.title,
-                project.start_month.strftime("%Y-%m"),
-                project.end_month.strftime("%Y-%m"),
-            ]
-            for project in data.projects
-        ],
+        [[project.title, project.start_month, project.end_month] for project in data.projects],
         [40, 12, 12],
+        date_format=MONTH_FORMAT,
     )
     about_sheet(
         workbook,
@@ -256,8 +261,11 @@ def _list_sheet(
     headings: Sequence[str],
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
+    *,
+    date_format: str = DATE_FORMAT,
 ) -> None:
-    """A reference sheet: a header and rows of plain values (text always as text)."""
+    """A reference sheet: a header and rows of plain values (text always as text, dates as
+    dates in ``date_format``), with a filter on the header."""
     ws = workbook.create_sheet(title)
     ws.protection.sheet = True  # to read and to pick from, not to edit
     set_widths(ws, widths)
@@ -278,8 +286,11 @@ def _list_sheet(
                 as_text(cell, value)
             else:
                 cell.value = value
+                if isinstance(value, date):
+                    cell.number_format = date_format
             cells.append(cell)
         ws.append(cells)
+    autofilter(ws, columns=len(headings), last_row=len(rows) + 1)
 
 
 def budget_template_data(application: BudgetedApplication, *, by: Any) -> TemplateData:

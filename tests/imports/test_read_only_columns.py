@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from budgets.imports import Code, ImportRefused, budget_import_confirm, budget_import_preview
 from budgets.imports.problems import READ_ONLY_CHANGED
 from budgets.models import BudgetLine
-from budgets.workbooks.layout import FLAT_COLUMNS, LINE_KEYS, READ_ONLY_KEYS
+from budgets.workbooks.layout import LINE_COLUMNS, LINE_KEYS, READ_ONLY_KEYS
 from budgets.workbooks.template import BLANK_ROWS, HOW_TO_FILL_IN, READ_ONLY_NOTE
 
 from .support import database_state, edited, letter, set_cell, template_bytes
@@ -48,7 +48,7 @@ def test_the_data_sheet_is_protected_and_only_input_cells_are_unlocked(template)
     for row in (2, 12, 13, last):
         unlocked = {
             column.key
-            for column in FLAT_COLUMNS
+            for column in LINE_COLUMNS
             if not ws[f"{letter(column.key)}{row}"].protection.locked
         }
         assert unlocked == set(LINE_KEYS), row
@@ -58,7 +58,7 @@ def test_the_data_sheet_is_protected_and_only_input_cells_are_unlocked(template)
 def test_read_only_headings_are_grey_with_a_note(template):
     ws = sheet(template)
 
-    for column in FLAT_COLUMNS:
+    for column in LINE_COLUMNS:
         heading = ws[f"{letter(column.key)}1"]
         if column.key in READ_ONLY_KEYS:
             assert heading.comment.text == READ_ONLY_NOTE, column.key
@@ -131,7 +131,7 @@ def test_a_changed_read_only_cell_is_a_located_problem(budget, template, manager
     assert [(p.code, p.row, p.column) for p in result.problems] == [
         (Code.READ_ONLY_CHANGED, row, letter(key))
     ]
-    heading = next(column.label for column in FLAT_COLUMNS if column.key == key)
+    heading = next(column.label for column in LINE_COLUMNS if column.key == key)
     assert result.problems[0].message == READ_ONLY_CHANGED % {
         "heading": heading,
         "value": shown,

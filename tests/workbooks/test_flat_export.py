@@ -1,6 +1,7 @@
 """The flat budget-line export for auditors' pivot tables."""
 
 import inspect
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -8,11 +9,14 @@ from io import BytesIO
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from openpyxl.utils import get_column_letter
 
 from applications.access import budget_lines_visible_to
 from applications.states import State, state_labels
 from budgets.models import BudgetLine, Phase
-from budgets.services import budget_lines_write
+from budgets.selectors import budget_summary
+from budgets.services import budget_lines_write, grantee_terms_set
 from budgets.workbooks import export_budget_lines, export_budget_lines_filename
 from budgets.workbooks import flat as flat_module
 from budgets.workbooks.cells import EXCEL_MAX_ROWS
@@ -226,3 +230,108 @@ def test_flat_export_filename_names_each_filter(budget, cluster_a):
         )
         == "InterSpiN_R1_Cluster-A_concept-phase_budget-lines_2026-11-21.xlsx"
     )
+
+
+FIGURES = ("eligible_amount", "grant_amount", "projektpauschale_amount", "funding_amount")
+
+
+def exact(value):
+    """A spreadsheet number back to the cent."""
+    return Decimal(repr(value)).quantize(Decimal("0.01"))
+
+
+def summary_units(application):
+    """The summary's figures per (project title, grantee name, year) and per line key
+    (project title, grantee name, year, position code)."""
+    summary = budget_summary(application)
+    blocks = [(None, block) for block in summary.concept.grantees] + [
+        (project.project.title, block)
+        for project in summary.implementation.projects
+        for block in project.grantees
+    ]
+    units, lines = {}, {}
+    for title, block in blocks:
+        name = block.organisation.name
+        for year, figures in block.by_year.items():
+            units[(title, name, year)] = figures
+        for row in block.positions:
+            for year, figures in row.by_year.items():
+                lines[(title, name, year, row.position.code)] = figures
+    return units, lines
+
+
+def cents_of(figures):
+    return tuple(getattr(figures, name) for name in FIGURES)
+
+
+def test_flat_export_figures_add_up_per_grantee_and_year_to_the_summary_to_the_cent(
+    budget, auditor
+):
+    _result, workbook = export(auditor)
+    rows = data_rows(workbook)
+    units, lines = summary_units(budget.application)
+
+    sums = defaultdict(lambda: [Decimal("0.00")] * len(FIGURES))
+    for row in rows:
+        unit = sums[(row["rd_project"], row["grantee"], row["year"])]
+        for index, name in enumerate(FIGURES):
+            unit[index] += exact(row[name])
+        line_figures = lines[(row["rd_project"], row["grantee"], row["year"], row["position"])]
+        assert tuple(exact(row[name]) for name in FIGURES) == cents_of(line_figures)
+    assert {key: tuple(values) for key, values in sums.items()} == {
+        key: cents_of(figures) for key, figures in units.items()
+    }
+    assert any(row["projektpauschale_amount"] for row in rows)  # the university's
+    funding = sum(exact(row["funding_amount"]) for row in rows)
+    assert funding == budget_summary(budget.application).total.figures.funding_amount
+
+
+def test_flat_export_shares_a_grantee_year_grant_out_instead_of_rounding_each_line(
+    application_a, manager_a, auditor
+):
+    """Two lines of 0.05 at 70 %: the grantee-year grant is 0.07 (rounded once), so the lines
+    hold 0.04 and 0.03, not 0.04 twice."""
+    management = application_a.cluster.management_organisation
+    grantee_terms_set(
+        application=application_a,
+        organisation=management,
+        basis="AZA",
+        funding_rate=Decimal("70.00"),
+        has_projektpauschale=False,
+        by=manager_a,
+    )
+    year = application_a.concept_start_on.year
+    budget_lines_write(
+        application=application_a,
+        writes=[
+            line(Phase.CONCEPT, management, year, "AZA", code, "0.05") for code in ("0812", "0846")
+        ],
+        by=manager_a,
+    )
+
+    _result, workbook = export(auditor)
+
+    grants = sorted(exact(row["grant_amount"]) for row in data_rows(workbook))
+    assert grants == [Decimal("0.03"), Decimal("0.04")]
+    (block,) = budget_summary(application_a).concept.grantees
+    assert sum(grants) == block.by_year[year].grant_amount == Decimal("0.07")
+
+
+def test_flat_export_figure_columns_are_money_and_say_which_figure(budget, auditor):
+    _result, workbook = export(auditor)
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+
+    assert header[-3:] == ["Grant (EUR)", "Projektpauschale (EUR)", "Funding (EUR)"]
+    for name in FIGURES:
+        column = HEADINGS.index(name) + 1
+        cells = [sheet.cell(row, column) for row in range(2, sheet.max_row + 1)]
+        assert all(cell.data_type == "n" and "€" in cell.number_format for cell in cells)
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(HEADINGS))}{sheet.max_row}"
+    with translation.override("de"):
+        _result, german = export(auditor)
+    assert [cell.value for cell in german.worksheets[0][1]][-3:] == [
+        "Zuwendung (EUR)",
+        "Projektpauschale (EUR)",
+        "Förderung (EUR)",
+    ]

@@ -91,12 +91,20 @@ def test_flat_export_amounts_add_up_in_libreoffice_to_the_summary(budget, audito
     )
 
     sheet = recalculated(buffer.getvalue(), tmp_path).worksheets[0]
-    column = [c.key for c in FLAT_COLUMNS].index("eligible_amount") + 1
-    amounts = [to_cents(sheet.cell(row, column).value) for row in range(2, sheet.max_row + 1)]
+    keys = [c.key for c in FLAT_COLUMNS]
+
+    def column(key):
+        return [
+            to_cents(sheet.cell(row, keys.index(key) + 1).value)
+            for row in range(2, sheet.max_row + 1)
+        ]
 
     summary = budget_summary(budget.application)
-    assert len(amounts) == BudgetLine.objects.count()
-    assert sum(amounts) == summary.total.figures.eligible_amount
+    assert len(column("eligible_amount")) == BudgetLine.objects.count()
+    assert sum(column("eligible_amount")) == summary.total.figures.eligible_amount
+    assert sum(column("grant_amount")) == summary.total.figures.grant_amount
+    assert sum(column("projektpauschale_amount")) == summary.total.figures.projektpauschale_amount
+    assert sum(column("funding_amount")) == summary.total.figures.funding_amount
 
 
 def test_user_text_stays_text_after_libreoffice_saves_it(

@@ -318,15 +318,15 @@ def test_round_workbook_audit_trail_reads_in_german(round_with_two, officer):
     ) in {row[8:] for row in changes_in(audit_rows(workbook))}
 
 
-@pytest.mark.parametrize(("language", "published"), [("en", "2 Mar 2027"), ("de", "02.03.2027")])
-def test_round_workbook_cover_gives_the_call_date_in_the_users_style(
-    budget, officer, language, published
-):
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_round_workbook_cover_gives_the_call_date_as_a_real_date(budget, officer, language):
+    """A date the spreadsheet program can sort and filter, shown in the reader's locale."""
     round_ = budget.application.round
     round_.call_published_on = date(2027, 3, 2)
     round_.save()
     with translation.override(language):
         workbook = reopen(round_workbook(round_, by=officer).to_bytes())
         label = translation.gettext("Call published on")
-    cover = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)}
-    assert cover[label] == published
+    cell = next(row[1] for row in workbook.worksheets[0].iter_rows() if row[0].value == label)
+    assert cell.value == datetime(2027, 3, 2)
+    assert cell.is_date

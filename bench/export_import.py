@@ -89,7 +89,13 @@ from budgets.workbooks.cells import (  # noqa: E402
     EXCEL_MAX_ROWS,
     PERCENT_FORMAT,
 )
-from budgets.workbooks.layout import COLUMN_INDEX, FLAT_COLUMNS, phase_labels  # noqa: E402
+from budgets.workbooks.flat import UPDATED_AT  # noqa: E402
+from budgets.workbooks.layout import (  # noqa: E402
+    COLUMN_INDEX,
+    FLAT_COLUMNS,
+    LINE_COLUMNS,
+    phase_labels,
+)
 from kernel import clock  # noqa: E402
 from kernel.collector import collector_paused  # noqa: E402
 from programmes.access import Role  # noqa: E402
@@ -355,6 +361,7 @@ def measure_raw_write(use_tracemalloc: bool) -> dict[str, Any]:
         values[15] = values[15] / 100
         values[18] = values[18].astimezone(zone).replace(tzinfo=None)
         rows.append(values)
+    figure_columns = range(len(LINE_COLUMNS), len(FLAT_COLUMNS))
     result: dict[str, Any] = {}
     target = Path(tempfile.gettempdir()) / "funding-bench-raw.xlsx"
     with measured(result, use_tracemalloc=use_tracemalloc):
@@ -370,10 +377,15 @@ def measure_raw_write(use_tracemalloc: bool) -> dict[str, Any]:
                     PERCENT_FORMAT,
                     DATETIME_FORMAT,
                 )
+                figures = [WriteOnlyCell(sheet) for _ in figure_columns]
+                for cell in figures:
+                    cell.number_format = EUR_FORMAT
                 sheet.append([column.label for column in FLAT_COLUMNS])
                 written = 1
             money.value, rate.value, changed.value = values[14], values[15], values[18]
             values[14], values[15], values[18] = money, rate, changed
+            for cell, column in zip(figures, figure_columns, strict=True):
+                cell.value, values[column] = values[column], cell
             sheet.append(values)
             written += 1
         workbook.save(target)
@@ -417,9 +429,10 @@ def measure_import(count: int, use_tracemalloc: bool) -> dict[str, Any]:
     rows = _import_rows(application)[:count]
     assert len(rows) == count, f"only {len(rows)} lines fit the import application"
     buffer = BytesIO()
-    # Only the layout columns matter; updated_at (the last value) is not imported.
+    # Only the layout columns matter; updated_at and the figures are not imported.
+    moment = clock.now()
     write_budget_lines(
-        [(*row[:-1], clock.now()) for row in rows],
+        [(*row[:UPDATED_AT], moment, *row[UPDATED_AT + 1 :]) for row in rows],
         buffer,
         info=FlatExportInfo(
             generated_at=clock.now(), generated_by="bench", state_labels=state_labels()

@@ -27,7 +27,6 @@ from budgets.models import Phase
 from budgets.selectors import budget_summary
 from budgets.summary import Capped
 from kernel.admin_forms import (
-    MoneyAdmin,
     ReadOnlyAdmin,
     ServiceAdmin,
     ServiceForm,
@@ -37,6 +36,7 @@ from kernel.admin_forms import (
 )
 from kernel.money import format_eur
 from programmes.models import Round
+from programmes.services import round_create, round_update
 
 from . import access
 from .models import Application, ApplicationTransition, PartnerRegion
@@ -58,10 +58,20 @@ TRANSITION_DONE = gettext_noop("“%(transition)s” done: the application is no
 ROUND_FILTER = ("round", related_filter("programme"))
 
 
+class RoundForm(ServiceForm):
+    def _get_validation_exclusions(self) -> set[str]:
+        # The number is ``round_create``/``round_update``'s: they check it under the
+        # programme's lock and name the numbers taken (the form's check would only say "exists").
+        return {*super()._get_validation_exclusions(), "number"}  # type: ignore[misc]
+
+
 @admin.register(Round)
-class RoundAdmin(MoneyAdmin):
+class RoundAdmin(ServiceAdmin):
     """Rounds, with how many clusters each has selected against its quota (here, not in
-    ``programmes.admin``, because which states count as selected is the workflow's business)."""
+    ``programmes.admin``, because which states count as selected is the workflow's business).
+    Added and changed through the services, with the rules of the portal and the API."""
+
+    form = RoundForm
 
     list_display = [
         "__str__",
@@ -88,6 +98,19 @@ class RoundAdmin(MoneyAdmin):
     @admin.display(description=_("envelope"), ordering="envelope_amount")
     def envelope(self, round_: Round) -> str:
         return format_eur(round_.envelope_amount)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Round | None = None) -> Any:
+        # A round's applications belong to its programme: it never moves to another.
+        return ["programme"] if obj is not None else []
+
+    def write(self, request: HttpRequest, original: Round | None, form: ServiceForm) -> Round:
+        if original is None:
+            return round_create(by=request.user, **form.cleaned_data)
+        return round_update(round_=original, changes=_changes(form), by=request.user)
+
+    def remove(self, request: HttpRequest, original: Round) -> None:
+        # A round with applications is protected by the database; the refusal is reported.
+        original.delete()
 
 
 class PartnerRegionInline(admin.TabularInline):  # type: ignore[type-arg]

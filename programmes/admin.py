@@ -9,16 +9,23 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
-from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kernel.admin_forms import HistoryAdmin, MoneyAdmin, ReadOnlyAdmin, ServiceRefused, service_call
-from kernel.history import delete_with_history, save_with_history
+from kernel.admin_forms import (
+    HistoryAdmin,
+    MoneyAdmin,
+    ReadOnlyAdmin,
+    ServiceAdmin,
+    ServiceForm,
+    ServiceRefused,
+    service_call,
+)
+from kernel.history import delete_with_history
 from kernel.money import format_eur
 
 from .models import Cluster, ClusterMembership, FundingRateDefault, Organisation, Programme
-from .services import organisation_confirm
+from .services import organisation_confirm, organisation_propose, organisation_update
 
 
 class FundingRateDefaultInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -82,10 +89,12 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
-    """Organisations with their history: each save names the officer, and a save that changes
-    nothing writes nothing (no empty history row). An organisation added here is confirmed by
-    the officer who adds it; cluster managements' proposals are confirmed with the action."""
+class OrganisationAdmin(ServiceAdmin, HistoryAdmin):
+    """Organisations with their history, written by the services as on the portal and the API:
+    each save names the officer, a save that changes nothing writes nothing (no empty history
+    row), and a new name or country that duplicates another organisation is refused. An
+    organisation added here is confirmed by the officer who adds it; cluster managements'
+    proposals are confirmed with the action."""
 
     list_display = [
         "name",
@@ -116,26 +125,23 @@ class OrganisationAdmin(HistoryAdmin):
         except ServiceRefused as refused:
             self.message_user(request, " ".join(refused.reasons), messages.ERROR)
 
-    def save_model(
-        self,
-        request: HttpRequest,
-        obj: Organisation,
-        form: ModelForm,  # type: ignore[type-arg]
-        change: bool,
-    ) -> None:
-        if change and not form.has_changed():
-            return
-        if not change:
-            obj.confirmed_by = request.user  # type: ignore[assignment]
-        save_with_history(obj, by=request.user)
+    def write(
+        self, request: HttpRequest, original: Organisation | None, form: ServiceForm
+    ) -> Organisation:
+        given = form.cleaned_data
+        if original is None:
+            fields = ["name", "legal_form", "size_class", "country", "city"]
+            optional = ["register_number", "vat_number"]
+            return organisation_propose(
+                by=request.user,
+                **{name: given[name] for name in fields},
+                **{name: given.get(name) or "" for name in optional},
+            )
+        changes = {name: given[name] for name in form.changed_data}
+        return organisation_update(organisation=original, changes=changes, by=request.user)
 
-    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
-        delete_with_history(obj, by=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
-        with transaction.atomic():
-            for organisation in queryset:
-                delete_with_history(organisation, by=request.user)
+    def remove(self, request: HttpRequest, original: Organisation) -> None:
+        delete_with_history(original, by=request.user)
 
 
 @admin.register(Organisation.history.model)

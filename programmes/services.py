@@ -21,6 +21,7 @@ from .models import Organisation, Programme, Round
 from .names import name_key
 
 ONLY_OFFICERS_CREATE_ROUNDS = gettext_noop("Only ministry officers may create rounds.")
+ONLY_OFFICERS_CHANGE_ROUNDS = gettext_noop("Only ministry officers may change rounds.")
 ROUND_NUMBER_TAKEN = gettext_noop(
     "%(programme)s already has a round %(number)s (its rounds: %(taken)s); the next number "
     "is %(next)s."
@@ -61,29 +62,51 @@ def round_create(
             envelope_amount=envelope_amount,
             min_submitted_reviews=min_submitted_reviews,
         )
-        errors: dict[str, list[ValidationError]] = {}
-        try:
-            round_.clean()
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if number_error := _number_refused(programme, number):
-            errors["number"] = [ValidationError(number_error, code="round_number")]
-        try:
-            # Shape rules (digits, ranges) of the fields the round's own rules left alone.
-            round_.clean_fields(exclude=["programme", *errors])
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+        _check_round(round_)
         round_.save()
     return round_
 
 
-def _number_refused(programme: Programme, number: int) -> str | None:
-    """Why ``number`` cannot be the programme's next round, or None."""
+def round_update(*, round_: Round, changes: dict[str, Any], by: Any) -> Round:
+    """An officer changes a round (the admin): the rules of :func:`round_create` on the
+    result, under the same lock; its programme stays."""
+    if not access.is_officer(by):
+        raise PermissionDenied(_(ONLY_OFFICERS_CHANGE_ROUNDS))
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=round_.programme_id)
+        locked = Round.objects.select_related("programme").get(pk=round_.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _check_round(locked)
+        locked.save()
+    return locked
+
+
+def _check_round(round_: Round) -> None:
+    """Every broken rule of the round at once, with the numbers (``ValidationError``)."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        round_.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if number_error := _number_refused(round_):
+        errors["number"] = [ValidationError(number_error, code="round_number")]
+    try:
+        # Shape rules (digits, ranges) of the fields the round's own rules left alone.
+        round_.clean_fields(exclude=["programme", *errors])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _number_refused(round_: Round) -> str | None:
+    """Why the round cannot have its number in its programme, or None."""
+    programme, number = round_.programme, round_.number
     if number < 1:
         return _(ROUND_NUMBER_NOT_POSITIVE) % {"number": number}
-    taken = sorted(Round.objects.filter(programme=programme).values_list("number", flat=True))
+    others = Round.objects.filter(programme=programme).exclude(pk=round_.pk)
+    taken = sorted(others.values_list("number", flat=True))
     if number not in taken:
         return None
     return _(ROUND_NUMBER_TAKEN) % {
@@ -98,6 +121,7 @@ MAY_NOT_PROPOSE = gettext_noop(
     "Only ministry officers and cluster managements may add an organisation."
 )
 MAY_NOT_CONFIRM = gettext_noop("Only ministry officers may confirm an organisation.")
+MAY_NOT_EDIT = gettext_noop("Only ministry officers may change an organisation.")
 CITY_REQUIRED = gettext_noop("Give the city of the new organisation.")
 DUPLICATE = gettext_noop(
     "This organisation exists already: %(name)s, %(city)s (no. %(id)s). Choose it rather than "
@@ -110,11 +134,13 @@ DUPLICATE_PROPOSED = gettext_noop(
 
 
 def _duplicate_of(organisation: Organisation) -> Organisation | None:
-    """The organisation of the same country whose name means the same (``programmes.names``)."""
+    """Another organisation of the same country whose name means the same
+    (``programmes.names``)."""
     return (
         Organisation.objects.filter(
             country=organisation.country, name_key=name_key(organisation.name)
         )
+        .exclude(pk=organisation.pk)
         .order_by("pk")
         .first()
     )
@@ -183,6 +209,31 @@ def organisation_propose(
         organisation.validate_constraints()
         save_with_history(organisation, by=by)
     return organisation
+
+
+def organisation_update(
+    *, organisation: Organisation, changes: dict[str, Any], by: Any
+) -> Organisation:
+    """An officer changes an organisation (admin, API). A new name or country is checked for
+    duplicates as a proposal is, under the same lock per country; a change that changes nothing
+    writes nothing."""
+    if not access.is_officer(by):
+        raise PermissionDenied(_(MAY_NOT_EDIT))
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        stored = {name: getattr(locked, name) for name in changes}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        # Field rules first; they normalise values (country codes) before they are compared.
+        locked.clean_fields()
+        locked.clean()
+        if all(getattr(locked, name) == value for name, value in stored.items()):
+            return locked
+        lock_name(f"organisation names in {locked.country}")
+        _ensure_new(locked, by=by)
+        locked.validate_constraints()
+        save_with_history(locked, by=by)
+    return locked
 
 
 def organisation_confirm(*, organisation: Organisation, by: Any) -> Organisation:

@@ -28,7 +28,7 @@ from kernel.history import save_with_history
 
 from ..access import organisations_visible_to
 from ..models import Cluster, Organisation, Programme, Round
-from ..services import organisation_confirm, organisation_propose, round_create
+from ..services import organisation_confirm, organisation_propose, organisation_update, round_create
 from .filters import ClusterFilter, OrganisationFilter, RoundFilter
 from .serializers import (
     ClusterInput,
@@ -159,6 +159,15 @@ class OrganisationViewSet(ReferenceDataViewSet):
         given.is_valid(raise_exception=True)
         organisation = organisation_propose(by=request.user, **given.validated_data)
         return Response(self.get_serializer(organisation).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        given = self.input_class(instance, data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        organisation = organisation_update(
+            organisation=instance, changes=dict(given.validated_data), by=request.user
+        )
+        return Response(self.get_serializer(organisation).data)
 
     @extend_schema(request=None, summary="Confirm a cluster's proposal (officers)")
     @action(detail=True, methods=["post"])

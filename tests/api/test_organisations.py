@@ -198,3 +198,19 @@ def test_the_list_takes_as_many_queries_for_many_organisations_as_for_few(
     grown = 10 if persona == "manager_b" else 20
     assert large["count"] == small["count"] + grown
     assert len(many) == len(few)
+
+
+def test_an_officers_rename_into_a_duplicate_is_refused_with_the_pointer(api_as):
+    existing = CompanyFactory(name="Sensorik Dresden GmbH", city="Dresden")
+    other = CompanyFactory(name="Optik Jena GmbH", city="Jena")
+    refused = call(
+        api_as("officer"),
+        "patch",
+        f"{ORGANISATIONS}{other.pk}/",
+        {"name": "SENSORIK DRESDEN AG"},
+        expect=400,
+    )
+    expected = DUPLICATE % {"name": existing.name, "city": "Dresden", "id": existing.pk}
+    assert expected in str(refused)
+    other.refresh_from_db()
+    assert other.name == "Optik Jena GmbH"

@@ -19,9 +19,11 @@ from programmes.services import (
     DUPLICATE,
     DUPLICATE_PROPOSED,
     MAY_NOT_CONFIRM,
+    MAY_NOT_EDIT,
     MAY_NOT_PROPOSE,
     organisation_confirm,
     organisation_propose,
+    organisation_update,
 )
 
 from ..factories import CompanyFactory, user_with_role
@@ -202,3 +204,49 @@ def test_a_company_needs_its_size_class(manager_a):
     with pytest.raises(ValidationError) as refused:
         propose(manager_a, size_class="")
     assert set(refused.value.message_dict) == {"size_class"}
+
+
+def test_an_officer_renaming_into_a_duplicate_is_refused_and_nothing_changes(officer):
+    existing = CompanyFactory(name="Sensorik Dresden GmbH", city="Dresden")
+    other = CompanyFactory(name="Optik Jena GmbH", city="Jena")
+    with pytest.raises(ValidationError) as refused:
+        organisation_update(organisation=other, changes={"name": "Sensorik Dresden AG"}, by=officer)
+    expected = DUPLICATE % {"name": existing.name, "city": "Dresden", "id": existing.pk}
+    assert refused.value.message_dict == {"name": [expected]}
+    other.refresh_from_db()
+    assert (other.name, other.history.count()) == ("Optik Jena GmbH", 1)
+
+
+def test_a_move_into_the_country_of_a_namesake_is_a_duplicate_too(officer):
+    CompanyFactory(name="Sensorik Dresden GmbH", country="DE")
+    abroad = CompanyFactory(name="Sensorik Dresden GmbH", country="AT", city="Wien")
+    with pytest.raises(ValidationError, match="exists already"):
+        organisation_update(organisation=abroad, changes={"country": "de"}, by=officer)
+    abroad.refresh_from_db()
+    assert abroad.country == "AT"
+
+
+def test_an_officer_renames_an_organisation_keeping_its_own_name_key(officer):
+    organisation = CompanyFactory(name="Sensorik Dresden GmbH", city="Dresden")
+    # The same name in another spelling is this organisation itself, not a duplicate.
+    renamed = organisation_update(
+        organisation=organisation, changes={"name": "Sensorik Dresden AG"}, by=officer
+    )
+    assert (renamed.name, renamed.history.latest().history_user) == ("Sensorik Dresden AG", officer)
+
+
+def test_a_change_that_changes_nothing_writes_nothing(officer):
+    organisation = CompanyFactory(name="Sensorik Dresden GmbH", city="Dresden")
+    before = organisation.history.count()
+    organisation_update(organisation=organisation, changes={"city": "Dresden"}, by=officer)
+    assert organisation.history.count() == before
+
+
+@pytest.mark.parametrize("persona", ["manager_a", "auditor"])
+def test_only_officers_change_organisations(request, persona):
+    organisation = CompanyFactory(name="Sensorik Dresden GmbH", city="Dresden")
+    user = request.getfixturevalue(persona)
+    with pytest.raises(PermissionDenied, match=MAY_NOT_EDIT):
+        organisation_update(organisation=organisation, changes={"city": "Chemnitz"}, by=user)
+    organisation.refresh_from_db()
+    assert organisation.city == "Dresden"

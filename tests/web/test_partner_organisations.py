@@ -285,3 +285,39 @@ def test_a_company_proposal_is_listed_with_its_city(manager_a, project):
     CompanyFactory(name="Optik Jena GmbH", city="Jena")
     page = browser(manager_a).get(project_url(project, "?q=optik")).content.decode()
     assert picker_groups(page) == {"Other organisations": ["Optik Jena GmbH (Jena, DE)"]}
+
+
+def test_an_officers_rename_in_the_admin_is_checked_for_duplicates(officer):
+    existing = CompanyFactory(name="Sensorik Dresden GmbH", city="Dresden")
+    other = CompanyFactory(name="Optik Jena GmbH", city="Jena")
+    url = reverse("admin:programmes_organisation_change", args=[other.pk])
+    form = browser(officer).get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    response = browser(officer).post(url, data | {"name": "Sensorik Dresden AG"})
+    assert response.status_code == 200
+    expected = DUPLICATE % {"name": existing.name, "city": "Dresden", "id": existing.pk}
+    assert response.context["adminform"].form.errors["name"] == [expected]
+    other.refresh_from_db()
+    assert other.name == "Optik Jena GmbH"
+
+    response = browser(officer).post(url, data | {"name": "Optik Jena AG"})
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert (other.name, other.history.latest().history_user) == ("Optik Jena AG", officer)
+
+
+def test_an_organisation_added_in_the_admin_is_confirmed_by_the_officer(officer):
+    CompanyFactory(name="Sensorik Dresden GmbH", city="Dresden")
+    url = reverse("admin:programmes_organisation_add")
+    data = {
+        "name": "Optik Jena GmbH",
+        "legal_form": "company",
+        "size_class": "small",
+        "country": "DE",
+        "city": "Jena",
+    }
+    assert browser(officer).post(url, data).status_code == 302
+    added = Organisation.objects.get(name="Optik Jena GmbH")
+    assert (added.confirmed_by, added.is_confirmed) == (officer, True)
+    refused = browser(officer).post(url, data | {"name": "sensorik dresden"})
+    assert "exists already" in refused.context["adminform"].form.errors["name"][0]

@@ -99,3 +99,22 @@ class AssignForm(forms.Form):
     service's rule, and its refusal says so."""
 
     reviewer = forms.ModelChoiceField(queryset=get_user_model()._default_manager.all())
+
+
+class RecordConflictForm(ConflictForm):
+    """An officer records a jury member's conflict with a cluster of the round (the member told
+    them by letter or telephone). Whether the user is a jury member is the service's rule."""
+
+    reviewer = forms.ModelChoiceField(
+        label=capfirst(_("jury member")), queryset=get_user_model()._default_manager.all()
+    )
+
+    def __init__(self, *args: Any, clusters: Any, jury: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cluster_field: Any = self.fields["cluster"]
+        cluster_field.queryset = clusters
+        reviewer_field: Any = self.fields["reviewer"]
+        reviewer_field.queryset = jury
+        reviewer_field.label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username} ({user.username})"
+        )

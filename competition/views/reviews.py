@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from ..forms import ConflictForm, ReviewForm
 from ..models import Review, ReviewerAssignment
 from ..selectors import review_criteria
 from ..services import conflict_declare, review_save_draft, review_submit
+from .scope import add_service_errors
 
 DRAFT_KEPT = gettext_noop("Your draft was saved, but it was not submitted:")
 DRAFT_SAVED = gettext_noop("Your draft was saved.")
@@ -31,11 +31,6 @@ CONFLICT_DECLARED = gettext_noop(
     "Your conflict of interest with %(cluster)s is on record. You are no longer assigned to its "
     "applications, except where your review is already submitted."
 )
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def _initial(review: Review | None) -> dict[str, Any]:
@@ -94,7 +89,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if "submit" in request.POST:
                 return redirect("competition:review-submit", pk=application.pk)
@@ -165,7 +160,7 @@ def conflicts_view(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _(CONFLICT_DECLARED) % {"cluster": cluster.name})
             return redirect("competition:conflicts")

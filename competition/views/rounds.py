@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,19 +17,28 @@ from django.utils.translation import gettext_noop
 from applications.forms import TransitionForm
 from applications.selectors import transition_offered, transition_option
 from applications.services import TransitionError, TransitionNotPermitted, application_transition
+from programmes.models import Cluster
 
+from .. import access
+from ..forms import RecordConflictForm
 from ..selectors import (
     RankingLine,
+    jury_members,
     review_criteria,
     round_conflicts,
     round_ranking,
     round_reviews,
 )
-from .scope import competition_application, competition_round
+from ..services import conflict_declare
+from .scope import add_service_errors, competition_application, competition_round, require_assigner
 
 # The panel's decisions, fired from the ranking.
 DECISIONS = ("select", "reject")
 DECIDED = gettext_noop("%(step)s: done. The application is now %(state)s.")
+CONFLICT_RECORDED = gettext_noop(
+    "The conflict of interest of %(user)s with %(cluster)s is on record. They are no longer "
+    "assigned to its applications, except where their review is already submitted."
+)
 
 
 @dataclass(frozen=True)
@@ -45,11 +54,31 @@ class RankingRow:
 
 @login_required
 def round_conflicts_view(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """The conflicts of interest with the round's clusters; officers record one for a jury
+    member here (auditors read: 403 on a post)."""
     round_ = competition_round(request.user, round_pk)
+    if request.method == "POST":
+        require_assigner(request.user)
+    form = None
+    if access.can_assign_reviewers(request.user):
+        clusters = Cluster.objects.filter(applications__round=round_).distinct().order_by("name")
+        form = RecordConflictForm(request.POST or None, clusters=clusters, jury=jury_members())
+    if form is not None and request.method == "POST" and form.is_valid():
+        given = form.cleaned_data
+        reviewer, cluster, reason = given["reviewer"], given["cluster"], given["reason"]
+        try:
+            conflict_declare(reviewer=reviewer, cluster=cluster, reason=reason, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            names = {"user": reviewer.get_full_name() or reviewer.username, "cluster": cluster.name}
+            messages.success(request, _(CONFLICT_RECORDED) % names)
+            return redirect("competition:round-conflicts", round_pk=round_.pk)
     return render(
         request,
         "competition/round_conflicts.html",
-        {"round": round_, "conflicts": round_conflicts(round_, user=request.user)},
+        {"round": round_, "conflicts": round_conflicts(round_, user=request.user), "form": form},
+        status=400 if form is not None and form.errors else 200,
     )
 
 

@@ -3,7 +3,8 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -36,3 +37,9 @@ def require_assigner(user: Any) -> None:
     """Auditors read who reviews what but assign no one (403, before any input is read)."""
     if not access.can_assign_reviewers(user):
         raise PermissionDenied(_(ONLY_OFFICERS_ASSIGN))
+
+
+def add_service_errors(form: Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form it came from, in its words."""
+    for message in error.messages:
+        form.add_error(None, message)

@@ -37,7 +37,7 @@ from competition.services import (
 )
 from competition.views.assignments import ASSIGNMENT_WITHDRAWN, REVIEWER_ASSIGNED
 from competition.views.reviews import CONFLICT_DECLARED
-from competition.views.rounds import DECIDED
+from competition.views.rounds import CONFLICT_RECORDED, DECIDED
 from programmes.models import ClusterMembership
 
 from ..competition.support import (
@@ -678,3 +678,72 @@ def test_an_application_not_yet_in_review_cannot_be_decided(officer, application
     assert browser(officer).post(decide_url(submitted, "select"), decision()).status_code == 200
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
+
+
+# Officers record a jury member's conflict on the round's page
+
+
+def record_conflict_url(application: Application) -> str:
+    return reverse("competition:round-conflicts", args=[application.round_id])
+
+
+def test_an_officer_records_a_jury_members_conflict(officer, in_review, assignment, cluster_a):
+    member = assignment.reviewer
+    client = browser(officer)
+    form = client.get(record_conflict_url(in_review)).context["form"]
+    assert list(form.fields["cluster"].queryset) == [cluster_a]
+    assert member in form.fields["reviewer"].queryset
+
+    response = client.post(
+        record_conflict_url(in_review),
+        {"reviewer": member.pk, "cluster": cluster_a.pk, "reason": "Told us by telephone."},
+    )
+    assert response.status_code == 302
+    conflict = ConflictOfInterest.objects.get(reviewer=member, cluster=cluster_a)
+    assert (conflict.declared_by, conflict.reason) == (officer, "Told us by telephone.")
+    assert not ReviewerAssignment.objects.filter(pk=assignment.pk).exists()
+    name = member.get_full_name() or member.username
+    expected = CONFLICT_RECORDED % {"user": name, "cluster": cluster_a.name}
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [expected]
+    page = client.get(record_conflict_url(in_review)).content.decode()
+    assert f"recorded by {officer.username}" in page
+
+
+def test_a_record_without_reason_shows_the_rule_and_writes_nothing(
+    officer, in_review, assignment, cluster_a
+):
+    data = {"reviewer": assignment.reviewer.pk, "cluster": cluster_a.pk, "reason": "  "}
+    response = browser(officer).post(record_conflict_url(in_review), data)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [REASON_MISSING]
+    assert not ConflictOfInterest.objects.exists()
+    assert ReviewerAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_only_jury_members_and_the_rounds_clusters_are_offered(
+    officer, in_review, cluster_a, manager_b, assignment
+):
+    elsewhere = ClusterFactory(name="Not in this round")
+    for data, refused_field in (
+        ({"reviewer": manager_b.pk, "cluster": cluster_a.pk}, "reviewer"),
+        ({"reviewer": assignment.reviewer.pk, "cluster": elsewhere.pk}, "cluster"),
+    ):
+        response = browser(officer).post(record_conflict_url(in_review), data | {"reason": "R."})
+        assert response.status_code == 400
+        assert list(response.context["form"].errors) == [refused_field]
+    assert not ConflictOfInterest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("auditor", 403), ("manager_a", 404), ("manager_b", 404), ("reviewer", 404)],
+)
+def test_only_officers_record_a_conflict_on_the_rounds_page(
+    request, persona, status, in_review, assignment, cluster_a
+):
+    client = browser(user_of(request, persona))
+    data = {"reviewer": assignment.reviewer.pk, "cluster": cluster_a.pk, "reason": "Forged."}
+    assert client.post(record_conflict_url(in_review), data).status_code == status
+    assert not ConflictOfInterest.objects.exists()
+    if persona == "auditor":
+        assert client.get(record_conflict_url(in_review)).context["form"] is None

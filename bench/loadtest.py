@@ -145,11 +145,12 @@ class Client:
         return response.json()
 
 
-def every(client: Client, path: str) -> list[dict[str, Any]]:
-    """All items of a paginated list (the API pages with next links)."""
+def every(client: Client, path: str, limit: int = 500) -> list[dict[str, Any]]:
+    """The items of a paginated list (the API pages with next links), at most about `limit`:
+    enough to choose from, also in a database of 10,000 applications."""
     items: list[dict[str, Any]] = []
     url: str | None = path
-    while url:
+    while url and len(items) < limit:
         page = client.json("GET", url)
         items += page["results"]
         url = page.get("next")

@@ -29,3 +29,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# systemd manages the process (reload: HUP); gunicorn's control socket in $HOME is not needed, and
+# two servers on one machine (a release beside the old one, CI beside a developer) share its path.
+control_socket_disable = True

@@ -68,3 +68,10 @@ def test_the_answer_holds_only_names_and_states(client, monkeypatch):
     body = json.loads(client.get("/health/").content)
     assert set(body) == {"status", "checks"}
     assert set(body["checks"].values()) == {"ok", "failing"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_balancers_may_probe_over_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/health/").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301

@@ -53,3 +53,19 @@ def test_a_forged_request_id_is_replaced(client, caplog):
 def test_production_logs_are_json_lines(settings):
     formatter = settings.LOGGING["formatters"]["json"]
     assert formatter["()"] == "pythonjsonlogger.json.JsonFormatter"
+
+
+@pytest.mark.django_db
+def test_an_api_token_user_is_logged_by_id(client, caplog):
+    get_user_model().objects.create_user("api.user", "a@example.org", "pw-1234-xyz")
+    token = client.post(
+        "/api/v1/auth/login/",
+        {"username": "api.user", "password": "pw-1234-xyz"},
+        content_type="application/json",
+    ).json()["token"]
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    caplog.clear()
+    response = client.get("/api/v1/auth/me/", headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 200
+    (record,) = request_records(caplog)
+    assert record.user_id == get_user_model().objects.get(username="api.user").pk

@@ -227,11 +227,12 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "db://funding_cache"))}
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+# Production logs one JSON object per line; the demo (`dev.py serve`) keeps runserver's plain lines.
+LOG_PLAIN = env_bool("LOG_PLAIN", DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        # One JSON object per line: the request log (funding.ops.middleware) and everything else.
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -241,15 +242,20 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            **({} if env_bool("LOG_PLAIN", DEBUG) else {"formatter": "json"}),
+            **({} if LOG_PLAIN else {"formatter": "json"}),
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own console handler would print every line a second time.
         "django": {"handlers": [], "propagate": True},
-        # The request log replaces Django's per-request lines (which carry no request id).
-        "django.server": {"handlers": [], "propagate": False},
+        # One line per request: in production the request log (funding.ops.middleware, with the
+        # request id and user id); in the demo runserver's own lines, as before.
+        **(
+            {"funding.requests": {"level": "WARNING"}}
+            if LOG_PLAIN
+            else {"django.server": {"handlers": [], "propagate": False}}
+        ),
     },
 }
 

@@ -36,7 +36,10 @@ class RequestLogMiddleware:
         response[REQUEST_ID_HEADER] = request_id
         user = getattr(request, "user", None)
         logger.info(
-            "request",
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
             extra={
                 "request_id": request_id,
                 "user_id": user.pk if user is not None and user.is_authenticated else None,

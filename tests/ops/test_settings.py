@@ -67,6 +67,7 @@ def test_production_settings_from_the_environment(tmp_path):
     }
     assert seen["LOGGING"]["root"]["level"] == "WARNING"
     assert seen["LOGGING"]["handlers"]["console"]["formatter"] == "json"
+    assert seen["LOGGING"]["loggers"]["django.server"]["handlers"] == []
 
 
 def test_demo_defaults_stay_as_they_were():
@@ -92,6 +93,9 @@ def test_demo_defaults_stay_as_they_were():
     assert seen["SESSION_COOKIE_SECURE"] is False
     assert seen["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert "formatter" not in seen["LOGGING"]["handlers"]["console"]
+    # runserver's request lines stay; the JSON request log is for production.
+    assert seen["LOGGING"]["loggers"]["funding.requests"] == {"level": "WARNING"}
+    assert "django.server" not in seen["LOGGING"]["loggers"]
 
 
 def test_email_host_variables_without_a_url():

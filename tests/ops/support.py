@@ -11,16 +11,23 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The documented production environment (deploy/funding.env.example) without the database.
+
+def documented_env() -> dict[str, str]:
+    """deploy/funding.env.example as systemd reads it (KEY=VALUE, optional double quotes)."""
+    env = {}
+    for line in (ROOT / "deploy" / "funding.env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            env[key.strip()] = value.strip().strip('"')
+    return env
+
+
+# The documented production environment; the key, file roots and database are each test's own.
 PRODUCTION_ENV = {
-    "DEBUG": "0",
-    "ALLOWED_HOSTS": "funding.example.org",
-    "CSRF_TRUSTED_ORIGINS": "https://funding.example.org",
-    "SECURE_PROXY_SSL_HEADER": "1",
-    "SECURE_SSL_REDIRECT": "1",
-    "SECURE_HSTS_SECONDS": "31536000",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
-    "SECURE_HSTS_PRELOAD": "1",
+    key: value
+    for key, value in documented_env().items()
+    if key
+    not in {"SECRET_KEY", "STATIC_ROOT", "MEDIA_ROOT", "PRIVATE_STORAGE_ROOT", "DATABASE_URL"}
 }
 
 

@@ -37,3 +37,11 @@ def test_check_deploy_is_clean_with_the_documented_settings(tmp_path):
     assert "no issues" in done.stdout
     # And the WSGI entry point starts.
     assert run(["-c", IMPORT_WSGI], env).returncode == 0
+
+
+def test_gunicorn_stops_at_start_without_collectstatic(tmp_path):
+    """deploy/gunicorn.conf.py loads the application in the master: the reason, then an exit."""
+    env = environment(**PRODUCTION_ENV, STATIC_ROOT=str(tmp_path / "empty"))
+    done = run(["-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--check-config"], env)
+    assert done.returncode != 0
+    assert "run `manage.py collectstatic --noinput`" in done.stdout + done.stderr

@@ -7,14 +7,16 @@ from .support import PRODUCTION_ENV, environment, run, settings_in
 
 def test_production_settings_from_the_environment(tmp_path):
     env = environment(
-        **PRODUCTION_ENV,
+        **{
+            **PRODUCTION_ENV,
+            "EMAIL_URL": "smtp://mailer:s%40cret@mail.example.org:587?tls=1",
+            "DEFAULT_FROM_EMAIL": "funding@example.org",
+            "LOG_LEVEL": "warning",
+        },
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
         PRIVATE_STORAGE_ROOT=str(tmp_path / "private"),
-        EMAIL_URL="smtp://mailer:s%40cret@mail.example.org:587?tls=1",
-        DEFAULT_FROM_EMAIL="funding@example.org",
         CACHE_URL="redis://cache.internal:6379/1",
-        LOG_LEVEL="warning",
     )
     seen = settings_in(
         env,
@@ -60,7 +62,8 @@ def test_production_settings_from_the_environment(tmp_path):
     assert (seen["EMAIL_HOST"], seen["EMAIL_PORT"]) == ("mail.example.org", 587)
     assert (seen["EMAIL_HOST_USER"], seen["EMAIL_HOST_PASSWORD"]) == ("mailer", "s@cret")
     assert seen["EMAIL_USE_TLS"] is True
-    assert seen["DEFAULT_FROM_EMAIL"] == seen["SERVER_EMAIL"] == "funding@example.org"
+    assert seen["DEFAULT_FROM_EMAIL"] == "funding@example.org"
+    assert seen["SERVER_EMAIL"] == "funding-errors@example.org"
     assert seen["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/1",

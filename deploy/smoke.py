@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -260,7 +260,7 @@ def smoke(args: argparse.Namespace, directory: Path) -> None:
         worker_command = [PYTHON, "manage.py", "db_worker"]
         tasks = has_command(env, "db_worker")
         print(f"    the task worker: {'started' if tasks else 'not installed (django-tasks)'}")
-        with running(worker_command if tasks else ["true"], env, worker_log):
+        with running(worker_command, env, worker_log) if tasks else nullcontext():
             try:
                 wait_for_health(base, server)
                 step("the portal: login form, pages, hashed CSS")

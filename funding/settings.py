@@ -1,7 +1,8 @@
 """Settings for the funding administration system, read from the environment.
 
 Local development: ``DEBUG=1`` is enough (a throw-away secret key is generated per process).
-Production: set ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``.
+Production: set ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``, and the HTTPS, file,
+e-mail and cache variables that docs/deployment.md lists (example: deploy/funding.env.example).
 """
 
 import os

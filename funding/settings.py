@@ -1,11 +1,14 @@
 """Settings for the funding administration system, read from the environment.
 
 Local development: ``DEBUG=1`` is enough (a throw-away secret key is generated per process).
-Production: set ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``.
+Production: set ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``, and the HTTPS, file,
+e-mail and cache variables that docs/deployment.md lists (example: deploy/funding.env.example).
 """
 
 import os
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +24,41 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def email_settings(url: str) -> dict[str, str | int | bool]:
+    """smtp://user:password@host:port?tls=1 or smtps://… (implicit TLS); {} when not set."""
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(f"EMAIL_URL must start with smtp:// or smtps://, not {url!r}.")
+    query = parse_qs(parts.query)
+    return {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "tls": query.get("tls", ["0"])[0] in {"1", "true", "yes", "on"},
+        "ssl": parts.scheme == "smtps",
+    }
+
+
+def cache_settings(url: str) -> dict[str, Any]:
+    """db://TABLE (Django's database cache), redis://… or rediss://…, locmem://, dummy://."""
+    parts = urlsplit(url)
+    if parts.scheme == "db":
+        table = parts.netloc or parts.path.lstrip("/")
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with db://, redis://, rediss://, locmem:// or dummy://, not {url!r}."
+    )
 
 
 DEBUG = env_bool("DEBUG")
@@ -42,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "health_check",
     "simple_history",
     "rest_framework",
     "knox",
@@ -55,9 +94,13 @@ INSTALLED_APPS = [
     "competition",
     "reports",
     "demo",
+    # Operation: the cache table migration, /health/, the request log, the static-files check.
+    "funding.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that its line covers every response, redirects and errors included.
+    "funding.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,10 +161,21 @@ TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files WhiteNoise serves; MEDIA_ROOT holds uploads, and the
+# private root holds files that no URL serves (finished exports, handed out by a view that checks
+# access). Both roots live outside STATIC_ROOT and outside any web server location.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "funding" / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # base_url None: a file here has no URL at all.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -136,16 +190,74 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Production operation (issue 13): HTTPS, e-mail, cache, logs; docs/deployment.md --------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto: opt in, since a client could send the
+# header itself when no such proxy strips it.
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# /health/ answers load balancers that probe over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 
+# E-mail: EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://… for implicit TLS) or the
+# EMAIL_HOST/… variables; the console backend prints mails in the demo.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_email = email_settings(os.environ.get("EMAIL_URL", ""))
+EMAIL_HOST = _email.get("host") or os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(_email.get("port") or os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = _email.get("user") or os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("password") or os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = bool(_email.get("tls")) or env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = bool(_email.get("ssl")) or env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# One cache shared by every worker: by default a database table (created by `migrate`, see
+# funding/ops/migrations), so no other server is needed; CACHE_URL=redis://… for Redis.
+CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "db://funding_cache"))}
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+# Production logs one JSON object per line; the demo (`dev.py serve`) keeps runserver's plain lines.
+LOG_PLAIN = env_bool("LOG_PLAIN", DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Django's own console handler would print every line a second time.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({} if LOG_PLAIN else {"formatter": "json"}),
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own console handler would print every line a second time.
+        "django": {"handlers": [], "propagate": True},
+        # One line per request: in production the request log (funding.ops.middleware, with the
+        # request id and user id); in the demo runserver's own lines, as before.
+        **(
+            {"funding.requests": {"level": "WARNING"}}
+            if LOG_PLAIN
+            else {"django.server": {"handlers": [], "propagate": False}}
+        ),
+    },
 }
 
 # The REST API under /api/v1/ (funding/api/). Tokens expire after knox's default of 10 hours.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from applications.views import home
+from funding.ops.health import health
 
 urlpatterns = [
     path("", home, name="home"),
@@ -26,4 +27,6 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # For load balancers and monitoring: no login, only ok/failing per check.
+    path("health/", health, name="health"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -164,6 +165,8 @@ class ConflictOfInterestSerializer(serializers.ModelSerializer):  # type: ignore
         read_only_fields = fields
 
 
+# A user id; without a model on the input the schema generator cannot tell (check --deploy warned).
+@extend_schema_field(OpenApiTypes.INT)
 class DeclarableReviewerField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """Whom a declaration may be for: anyone for officers (the service checks they are a jury
     member); only oneself otherwise, so that another user's id is unknown, exactly as an id

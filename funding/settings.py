@@ -54,7 +54,11 @@ INSTALLED_APPS = [
     "applications",
     "competition",
     "reports",
+    "exports",
     "demo",
+    # Background tasks (django-tasks) with their queue in the default database (django-tasks-db).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -120,8 +124,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "funding" / "static"]
+# Files no public URL may serve (finished exports): only access-checked views read them.
+PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -186,3 +196,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"ApplicationStateEnum": "applications.states.State"},
 }
+
+# Background tasks (django-tasks): the database backend's queue lives in the default database and
+# `manage.py db_worker` runs it; TASKS_BACKEND switches to another backend with the same task code
+# (docs/operations.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Exports above this many budget lines are built in the background (exports/), below it at once.
+EXPORT_BACKGROUND_LINES = int(os.environ.get("EXPORT_BACKGROUND_LINES", "20000"))
+# Hours a finished export stays downloadable; `manage.py purge_exports` deletes older ones.
+EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", "24"))
+# The health check fails when more tasks than this wait longer than TASK_BACKLOG_MINUTES.
+TASK_BACKLOG_LIMIT = int(os.environ.get("TASK_BACKLOG_LIMIT", "20"))
+TASK_BACKLOG_MINUTES = int(os.environ.get("TASK_BACKLOG_MINUTES", "5"))

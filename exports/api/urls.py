@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import (
+    BudgetLineExportSwitchView,
+    ExportJobDownloadView,
+    ExportJobListView,
+    ExportJobView,
+    RoundWorkbookExportView,
+)
+
+urlpatterns = [
+    # The flat export and the round workbook (formerly in applications and reports): the same
+    # views, switched to a background job above the size threshold.
+    path(
+        "budget-lines/export.xlsx",
+        BudgetLineExportSwitchView.as_view(),
+        name="budget-line-export",
+    ),
+    path("rounds/<int:pk>/budget.xlsx", RoundWorkbookExportView.as_view(), name="round-workbook"),
+    path("exports/", ExportJobListView.as_view(), name="exports"),
+    path("exports/<int:pk>/", ExportJobView.as_view(), name="export"),
+    path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
+]

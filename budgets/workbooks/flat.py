@@ -53,7 +53,8 @@ from .layout import (
     phase_labels,
 )
 
-# An UPDATE of the job row per 2,000 lines costs far less than writing them (bench/export_import.py).
+# A background export writes its progress per 2,000 lines: an UPDATE costs far less than the
+# lines (bench/export_import.py measures it).
 PROGRESS_EVERY = 2_000
 HUNDRED = Decimal(100)
 UPDATED_AT = [column.key for column in LINE_COLUMNS].index("updated_at")

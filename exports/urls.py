@@ -10,6 +10,7 @@ urlpatterns = [
     # request goes on to those views unchanged.
     path("rounds/<int:pk>/workbook/", views.round_workbook, name="round-workbook"),
     path("budget-lines/export/", views.budget_lines, name="lines-export"),
+    path("budget-lines/export.csv", views.budget_lines_csv_download, name="lines-csv"),
     path("exports/<int:pk>/", views.job_detail, name="job"),
     path("exports/<int:pk>/download/", views.job_download, name="download"),
 ]

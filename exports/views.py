@@ -2,13 +2,19 @@
 once (the views of ``reports`` and ``applications``), large ones are queued and shown as a job
 with a progress bar, then downloaded here after an access check."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from applications import file_views
+from applications.access import budget_lines_visible_to
+from applications.states import state_labels
+from budgets.workbooks import export_budget_lines_filename
+from budgets.workbooks.flat_csv import budget_lines_csv
 from kernel import clock, roles
 from programmes.models import Round
 from reports import views as report_views
@@ -52,6 +58,37 @@ def budget_lines(request: HttpRequest) -> HttpResponse:
         kind=ExportJob.Kind.BUDGET_LINES, by=request.user, total=lines, filters=filters
     )
     return redirect("exports:job", job.pk)
+
+
+@login_required
+def budget_lines_csv_download(request: HttpRequest) -> StreamingHttpResponse:
+    """The flat export as CSV, streamed at once at any size (for scripts)."""
+    given = file_views.BudgetLineExportFilter(request.GET)
+    if not given.is_valid():
+        raise Http404
+    return csv_response(
+        request.user,
+        services.LineExport(
+            programme=given.cleaned_data["programme"],
+            round=given.cleaned_data["round"],
+            cluster=given.cleaned_data["cluster"],
+            states=tuple(given.cleaned_data["state"]),
+        ),
+    )
+
+
+def csv_response(user: Any, filters: services.LineExport) -> StreamingHttpResponse:
+    """The page's and the API's streamed CSV of the lines ``user`` may read."""
+    rows = budget_lines_csv(budget_lines_visible_to(user), filters.line_filter(), state_labels())
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    name = export_budget_lines_filename(
+        programme=filters.programme,
+        round=filters.round,
+        cluster=filters.cluster,
+        states=filters.states,
+    ).removesuffix(".xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ExportJob:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    BudgetLineCsvView,
     BudgetLineExportSwitchView,
     ExportJobDownloadView,
     ExportJobListView,
@@ -16,6 +17,7 @@ urlpatterns = [
         BudgetLineExportSwitchView.as_view(),
         name="budget-line-export",
     ),
+    path("budget-lines/export.csv", BudgetLineCsvView.as_view(), name="budget-line-export-csv"),
     path("rounds/<int:pk>/budget.xlsx", RoundWorkbookExportView.as_view(), name="round-workbook"),
     path("exports/", ExportJobListView.as_view(), name="exports"),
     path("exports/<int:pk>/", ExportJobView.as_view(), name="export"),

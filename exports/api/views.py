@@ -3,7 +3,7 @@ resource in ``Location`` above the threshold), and the status resources of the u
 
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +23,7 @@ from reports.api.views import RoundWorkbookView
 
 from .. import access, services, tasks
 from ..models import ExportJob
+from ..views import csv_response
 from .serializers import ExportJobSerializer
 
 SWITCHED: dict[Any, Any] = {**XLSX_RESPONSE, 202: ExportJobSerializer}
@@ -77,6 +78,28 @@ class BudgetLineExportSwitchView(BudgetLineExportView):
             kind=ExportJob.Kind.BUDGET_LINES, by=request.user, total=lines, filters=filters
         )
         return _accepted(request, job)
+
+
+class BudgetLineCsvView(APIView):
+    @extend_schema(
+        parameters=[BudgetLineExportFilter],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        summary="Every budget line you may read as CSV, streamed at once at any size",
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        given = BudgetLineExportFilter(
+            data={**request.query_params.dict(), "state": request.query_params.getlist("state")}
+        )
+        given.is_valid(raise_exception=True)
+        return csv_response(
+            request.user,
+            services.LineExport(
+                programme=given.validated_data.get("programme"),
+                round=given.validated_data.get("round"),
+                cluster=given.validated_data.get("cluster"),
+                states=tuple(given.validated_data["state"]),
+            ),
+        )
 
 
 class ExportJobListView(ListAPIView):  # type: ignore[type-arg]

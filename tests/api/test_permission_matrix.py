@@ -196,6 +196,12 @@ MATRIX: dict[str, Row] = {
     ),
     # h-tasks: background exports (the user's own list, a job's status, its file).
     "api/v1/exports/": Row(lambda w: "/api/v1/exports/", get(EVERYONE_READS)),
+    "api/v1/budget-lines/export.csv": Row(
+        lambda w: "/api/v1/budget-lines/export.csv",
+        get(EVERYONE_READS),
+        content_type="text/csv",
+        error_content_type="application/json",
+    ),
     "api/v1/exports/<int:pk>/": Row(lambda w: export_of_a(w), get(A_READS)),
     "api/v1/exports/<int:pk>/download/": Row(
         lambda w: export_of_a(w, "download/"),

@@ -206,6 +206,7 @@ ACCESS_TESTED_IN = {
     "exports:lines-export": "tests/exports/test_exports.py",
     "exports:job": "tests/exports/test_exports.py",
     "exports:download": "tests/exports/test_exports.py",
+    "exports:lines-csv": "tests/exports/test_csv.py",
 }
 PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports", "exports")
 

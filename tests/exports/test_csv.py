@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 def rows_of(response) -> list[list[str]]:
     assert response.streaming
     text = "".join(chunk.decode() for chunk in response.streaming_content)
-    response.close()
     assert text.startswith("\ufeff")
     return list(csv.reader(text.removeprefix("\ufeff").splitlines()))
 
@@ -43,9 +42,11 @@ def test_another_clusters_csv_has_the_header_only(budget, manager_b):
 
 def test_the_header_comes_before_any_line_is_read(budget, manager_a):
     response = browser(manager_a).get(reverse("exports:lines-csv"))
-    first = next(iter(response.streaming_content)).decode()
-    response.close()
+    chunks = iter(response.streaming_content)
+    first = next(chunks).decode()
+    rest = b"".join(chunks).decode()
     assert first.count("\n") == 1
+    assert rest.count("\n") == BudgetLine.objects.count()
     assert first.removeprefix("\ufeff").startswith(FLAT_COLUMNS[0].label)
 
 

@@ -60,7 +60,6 @@ def assert_built(job: ExportJob, manager) -> None:
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
     download = client_for(manager).get(f"/api/v1/exports/{job.pk}/download/")
     content = b"".join(download.streaming_content)
-    download.close()
     rows = sum(1 for _ in load_workbook(BytesIO(content)).worksheets[0].iter_rows())
     assert rows == job.total + 1  # the header
 

@@ -7,6 +7,7 @@ import sys
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
@@ -74,8 +75,9 @@ def test_the_database_backend_and_db_worker_build_the_export(
 
 
 def database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    """The run's DATABASE_URL, naming the test database instead (pytest-django's ``test_...``)."""
+    given = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(given._replace(path="/" + connection.settings_dict["NAME"]))
 
 
 @pytest.mark.postgres

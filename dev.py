@@ -4,6 +4,7 @@
 usage:
   python3 dev.py serve                  set up .venv, migrate, load the InterSpiN demo data and
                                         run the development server on http://127.0.0.1:8000/
+                                        with the background task worker (db_worker) beside it
   python3 dev.py test [PYTEST ARGS...]  set up .venv and run the tests
   python3 dev.py check [--non-fatal CHECK ...]
                                         ruff, ruff format --check, makemigrations --check,
@@ -94,8 +95,22 @@ def serve(python: Path) -> int:
     must("Migrating the database", [python, "manage.py", "migrate", "--noinput"], env)
     say("Loading the InterSpiN demo data…")
     must("Loading the demo data", [python, "manage.py", "load_interspin"], env)
-    say("Starting the server on http://127.0.0.1:8000/ (Ctrl+C stops it)…")
-    return run([python, "manage.py", "runserver", "127.0.0.1:8000"], env)
+    # The task worker runs beside the server, as in production, so large exports finish.
+    say("Starting the background task worker (manage.py db_worker) beside the server…")
+    worker = subprocess.Popen(
+        [str(python), "manage.py", "db_worker", "--no-reload", "--queue-name", "*"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        say("Starting the server on http://127.0.0.1:8000/ (Ctrl+C stops it and the worker)…")
+        return run([python, "manage.py", "runserver", "127.0.0.1:8000"], env)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def test(python: Path, pytest_args: Sequence[str]) -> int:

@@ -89,7 +89,7 @@ from budgets.workbooks.cells import (  # noqa: E402
     EXCEL_MAX_ROWS,
     PERCENT_FORMAT,
 )
-from budgets.workbooks.flat import UPDATED_AT  # noqa: E402
+from budgets.workbooks.flat import PROGRESS_EVERY, UPDATED_AT  # noqa: E402
 from budgets.workbooks.layout import (  # noqa: E402
     COLUMN_INDEX,
     FLAT_COLUMNS,
@@ -331,12 +331,34 @@ def _application_lines(
 
 def measure_export(use_tracemalloc: bool) -> dict[str, Any]:
 
+    # As in a background export (exports.tasks): the progress goes to a job row every
+    # PROGRESS_EVERY lines, so the figures show what the progress costs.
+    from exports.models import ExportJob
+
+    requester, _ = User.objects.get_or_create(username="bench-export")
+    now = timezone.now()
+    job = ExportJob.objects.create(
+        requested_by=requester, kind=ExportJob.Kind.BUDGET_LINES, created_at=now, expires_at=now
+    )
+    updates = 0
+
+    def progress(done: int) -> None:
+        nonlocal updates
+        updates += ExportJob.objects.filter(pk=job.pk).update(done=done)
+
     result: dict[str, Any] = {}
     target = Path(tempfile.gettempdir()) / "funding-bench-export.xlsx"
     with target.open("wb") as stream, measured(result, use_tracemalloc=use_tracemalloc):
         exported = export_budget_lines(
-            stream, by=None, lines=BudgetLine.objects.all(), state_labels=state_labels()
+            stream,
+            by=None,
+            lines=BudgetLine.objects.all(),
+            state_labels=state_labels(),
+            on_progress=progress,
         )
+    job.delete()
+    assert updates == exported.line_count // PROGRESS_EVERY
+    result["progress_updates"] = updates
     result["rows"] = exported.line_count
     result["sheets"] = len(exported.sheet_titles)
     result["rows_per_second"] = round(exported.line_count / result["seconds"])
@@ -651,6 +673,7 @@ def report_export(export: dict[str, Any], raw: dict[str, Any], say: Callable[[st
     say("")
     say(f"Flat export of {export['rows']:,} lines")
     say(f"  {export['sheets']} sheet(s), {export['file_mb']} MB, {export['queries']} queries")
+    say(f"  progress written to a job row {export['progress_updates']} times (background path)")
     say(f"  ours: {export['seconds']:.1f} s, {export['rows_per_second']:,} rows/s")
     say(
         f"  peak RSS {export['rss_peak_mb']:.0f} MB (at the start {export['rss_before_mb']:.0f} MB)"

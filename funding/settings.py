@@ -93,9 +93,13 @@ INSTALLED_APPS = [
     "applications",
     "competition",
     "reports",
+    "exports",
     "demo",
     # Operation: the cache table migration, /health/, the request log, the static-files check.
     "funding.ops",
+    # Background tasks (django-tasks) with their queue in the default database (django-tasks-db).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -298,3 +302,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"ApplicationStateEnum": "applications.states.State"},
 }
+
+# Background tasks (django-tasks): the database backend's queue lives in the default database and
+# `manage.py db_worker` runs it; TASKS_BACKEND switches to another backend with the same task code
+# (docs/operations.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Exports above this many budget lines are built in the background (exports/), below it at once.
+EXPORT_BACKGROUND_LINES = int(os.environ.get("EXPORT_BACKGROUND_LINES", "20000"))
+# Hours a finished export stays downloadable; `manage.py purge_exports` deletes older ones.
+EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", "24"))
+# The health check fails when more tasks than this wait longer than TASK_BACKLOG_MINUTES.
+TASK_BACKLOG_LIMIT = int(os.environ.get("TASK_BACKLOG_LIMIT", "20"))
+TASK_BACKLOG_MINUTES = int(os.environ.get("TASK_BACKLOG_MINUTES", "5"))

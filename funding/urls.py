@@ -7,6 +7,8 @@ from funding.ops.health import health
 
 urlpatterns = [
     path("", home, name="home"),
+    # First: takes over the round workbook's and the flat export's paths (exports/urls.py).
+    path("", include("exports.urls")),
     path("api/v1/", include("funding.api.urls")),
     # The competition's pages live under applications/ and rounds/ (see its urls.py).
     path("", include("competition.urls")),

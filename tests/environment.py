@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ import pytest
 
 # Before anything imports the Django settings (see the module docstring).
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+# Finished exports of the tests go to a directory of this run, never the project's private/
+# (the export's FileField takes its storage when the model loads, so a fixture is too late).
+os.environ.setdefault("PRIVATE_STORAGE_ROOT", tempfile.mkdtemp(prefix="funding-private-"))
 
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .budget_line_views import BudgetLineExportView, BudgetLineViewSet, BudgetPositionViewSet
+from .budget_line_views import BudgetLineViewSet, BudgetPositionViewSet
 from .budget_views import (
     BudgetSummaryView,
     GranteeTermsViewSet,
@@ -35,7 +35,6 @@ A = "applications/<int:application_pk>/"
 P = A + "projects/<int:project_pk>/"
 
 urlpatterns = [
-    path("budget-lines/export.xlsx", BudgetLineExportView.as_view(), name="budget-line-export"),
     *router.urls,
     path(
         A + "partner-regions/",

@@ -22,7 +22,9 @@ urlpatterns = [
     path("", include("programmes.api.urls")),
     path("", include("applications.api.urls")),
     path("", include("competition.api.urls")),
-    path("", include("reports.api.urls")),
+    # The round workbook (reports.api) and the flat export are routed by exports, which
+    # switches them to a background job above the size threshold.
+    path("", include("exports.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^", NotFoundView.as_view(), name="not-found"),
 ]

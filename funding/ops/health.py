@@ -14,6 +14,8 @@ from health_check.base import HealthCheck
 from health_check.checks import Cache, Database, Storage
 from health_check.exceptions import ServiceUnavailable
 
+from exports.health import TaskBacklogCheck
+
 logger = logging.getLogger(__name__)
 
 
@@ -37,7 +39,7 @@ def checks() -> dict[str, HealthCheck]:
         "storage": Storage(),
         "private_storage": Storage(alias="private"),
         "migrations": PendingMigrations(),
-        # h-tasks: the task backlog check (django-tasks) goes here, e.g. "tasks": TaskBacklog().
+        "tasks": TaskBacklogCheck(),
     }
 
 

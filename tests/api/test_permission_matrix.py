@@ -18,6 +18,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from budgets.imports import budget_import_preview
 
+from ..exports.support import finished_export
 from ..factories import position
 from ..imports.support import template_bytes
 from .conftest import PERSONAS, World
@@ -129,6 +130,12 @@ def confirmation(w: World) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("budget.xlsx", data), "token": preview.token}
 
 
+def export_of_a(w: World, rest: str = "") -> str:
+    """Manager A's finished flat export (h-tasks): A, officers and auditors read it."""
+    job = finished_export(User.objects.get(username="martha-manager-a"))
+    return f"/api/v1/exports/{job.pk}/{rest}"
+
+
 def under(w: World, application: str, rest: str = "") -> str:
     return f"/api/v1/applications/{getattr(w, application).pk}/{rest}"
 
@@ -184,6 +191,21 @@ MATRIX: dict[str, Row] = {
     "api/v1/budget-lines/export.xlsx": Row(
         lambda w: "/api/v1/budget-lines/export.xlsx",
         get(EVERYONE_READS),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    # h-tasks: background exports (the user's own list, a job's status, its file).
+    "api/v1/exports/": Row(lambda w: "/api/v1/exports/", get(EVERYONE_READS)),
+    "api/v1/budget-lines/export.csv": Row(
+        lambda w: "/api/v1/budget-lines/export.csv",
+        get(EVERYONE_READS),
+        content_type="text/csv",
+        error_content_type="application/json",
+    ),
+    "api/v1/exports/<int:pk>/": Row(lambda w: export_of_a(w), get(A_READS)),
+    "api/v1/exports/<int:pk>/download/": Row(
+        lambda w: export_of_a(w, "download/"),
+        get(A_READS),
         content_type=XLSX,
         error_content_type="application/json",
     ),
@@ -477,6 +499,8 @@ def test_permission_matrix(route, world, api_as):
                     data = client._encode_json(body(world), "application/json")
                     content_type = "application/json"
                 response = client.generic(method, url, data=data, content_type=content_type)
+                if response.streaming:  # read to the end: the test client then closes the file
+                    b"".join(response.streaming_content)
                 transaction.set_rollback(True)
             content_type = response.get("Content-Type", "")
             wanted = row.content_type

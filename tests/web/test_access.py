@@ -200,8 +200,15 @@ ACCESS_TESTED_IN = {
     "competition:ranking": "tests/web/test_competition_pages.py",
     "competition:decide": "tests/web/test_competition_pages.py",
     "reports:round-new": "tests/web/test_round_create.py",
+    # h-tasks: the size switch in front of the round workbook and the flat export, and the
+    # background export's page and file.
+    "exports:round-workbook": "tests/exports/test_exports.py",
+    "exports:lines-export": "tests/exports/test_exports.py",
+    "exports:job": "tests/exports/test_exports.py",
+    "exports:download": "tests/exports/test_exports.py",
+    "exports:lines-csv": "tests/exports/test_csv.py",
 }
-PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports")
+PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports", "exports")
 
 
 def portal_routes() -> set[str]:

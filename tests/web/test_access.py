@@ -200,8 +200,17 @@ ACCESS_TESTED_IN = {
     "competition:ranking": "tests/web/test_competition_pages.py",
     "competition:decide": "tests/web/test_competition_pages.py",
     "reports:round-new": "tests/web/test_round_create.py",
+    # Login protection, the second factor and password reset (issue 13).
+    "accounts:lockouts": "tests/web/test_login_protection.py",
+    "accounts:lockout-unlock": "tests/web/test_login_protection.py",
+    "accounts:two-factor-setup": "tests/web/test_two_factor.py",
+    "accounts:two-factor-verify": "tests/web/test_two_factor.py",
+    "accounts:password-reset": "tests/web/test_password_reset.py",
+    "accounts:password-reset-sent": "tests/web/test_password_reset.py",
+    "accounts:password-reset-confirm": "tests/web/test_password_reset.py",
+    "accounts:password-reset-complete": "tests/web/test_password_reset.py",
 }
-PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports")
+PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports", "accounts")
 
 
 def portal_routes() -> set[str]:

@@ -62,11 +62,16 @@ def totp_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
 
 
 def matching_device(user: Any, code: str) -> Device | None:
-    """The confirmed device that accepts the code (a recovery code is used up by it)."""
+    """The confirmed device that accepts the code (a recovery code is used up by it). Digits go
+    to the app's device, anything else to the recovery codes, so a recovery code does not count
+    as a failure against the app's device (django-otp slows that one down after failures)."""
     code = code.strip().replace(" ", "").lower()
     if not code:
         return None
+    kind = TOTPDevice if code.isdigit() else StaticDevice
     for device in devices_for_user(user, confirmed=True):
+        if not isinstance(device, kind):
+            continue
         matched: Device | None = verify_token(user, device.persistent_id, code)
         if matched is not None:
             return matched

@@ -3,6 +3,7 @@ second factor, and the password reset pages (Django's views with the portal's te
 
 from typing import Any
 
+from axes.utils import reset
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -139,7 +140,19 @@ password_reset = auth_views.PasswordResetView.as_view(
     success_url=reverse_lazy("accounts:password-reset-sent"),
 )
 password_reset_sent = auth_views.PasswordResetDoneView.as_view()
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    success_url=reverse_lazy("accounts:password-reset-complete")
-)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link also lifts a lockout: whoever holds the
+    mailbox is the account's owner, and is spared waiting for the cool-off."""
+
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response
+
+
+password_reset_confirm = PasswordResetConfirm.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()

@@ -4,6 +4,7 @@ the same answer for an unknown one, the link works once, the new password logs i
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
@@ -98,6 +99,25 @@ def test_the_link_sets_a_new_password_once(with_email):
         reverse("login"), {"username": "martha-manager-a", "password": "pw-martha-manager-a"}
     )
     assert old.status_code == 200
+
+
+def test_a_new_password_lifts_a_lockout(with_email):
+    for _ in range(5):
+        browser(None).post(reverse("login"), {"username": "martha-manager-a", "password": "x"})
+    assert AccessAttempt.objects.filter(username="martha-manager-a").exists()
+    ask("martha@cluster-a.example")
+    client = browser(None)
+    form = client.get(link_in(mail.outbox[0]), follow=True)
+
+    client.post(
+        form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    assert not AccessAttempt.objects.filter(username="martha-manager-a").exists()
+    login = browser(None).post(
+        reverse("login"), {"username": "martha-manager-a", "password": NEW_PASSWORD}
+    )
+    assert login.status_code == 302
 
 
 def test_a_weak_new_password_is_refused(with_email):

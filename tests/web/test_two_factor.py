@@ -125,6 +125,16 @@ def test_a_recovery_code_works_once(officer):
     assert StaticToken.objects.filter(token=codes[1]).exists()
 
 
+def test_a_recovery_code_is_no_failure_against_the_app(officer, settings):
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["officer"]  # django-otp's slow-down left on
+    device, codes = with_device(officer)
+    assert browser(officer).post(reverse(VERIFY), {"code": codes[0]}).status_code == 302
+
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+    assert browser(officer).post(reverse(VERIFY), {"code": code_of(device)}).status_code == 302
+
+
 @pytest.mark.usefixtures("enforced")
 def test_the_admin_and_the_api_refuse_an_unverified_session(auditor):
     with_device(auditor)

@@ -5,7 +5,8 @@ younger than the cool-off sum to less than the limit, so the wait is worked out 
 """
 
 import math
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from axes.helpers import get_client_username
@@ -20,20 +21,25 @@ LOCKED_OUT = gettext_noop("Too many failed logins. Try again in %(minutes)d minu
 LOCKED_OUT_ONE_MINUTE = gettext_noop("Too many failed logins. Try again in a minute.")
 
 
+def lifts_at(attempts: Iterable[tuple[datetime, int]]) -> datetime | None:
+    """When a lockout ends, from a username's attempt rows younger than the cool-off, newest
+    first (time of the row's last failure, its failures); None if these do not lock."""
+    failures = 0
+    for attempt_time, count in attempts:
+        failures += count
+        if failures >= settings.AXES_FAILURE_LIMIT:
+            lifts: datetime = attempt_time + settings.AXES_COOLOFF_TIME
+            return lifts
+    return None
+
+
 def lock_lifts_at(username: str, now: datetime | None = None) -> datetime | None:
     """When the username's lockout ends, or None if it is not locked out."""
     now = now or timezone.now()
-    cool_off: timedelta = settings.AXES_COOLOFF_TIME
     rows = AccessAttempt.objects.filter(
-        username=username, attempt_time__gte=now - cool_off
+        username=username, attempt_time__gte=now - settings.AXES_COOLOFF_TIME
     ).order_by("-attempt_time")
-    failures = 0
-    for attempt_time, count in rows.values_list("attempt_time", "failures_since_start"):
-        failures += count
-        if failures >= settings.AXES_FAILURE_LIMIT:
-            lifts: datetime = attempt_time + cool_off
-            return lifts
-    return None
+    return lifts_at(rows.values_list("attempt_time", "failures_since_start"))
 
 
 def wait_seconds(username: str) -> int | None:

@@ -1,14 +1,14 @@
 """The usernames locked out now, for the officers' unlock page."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Max, Sum
 from django.utils import timezone
 
-from .lockout import lock_lifts_at
+from .lockout import lifts_at
 
 
 @dataclass(frozen=True)
@@ -20,21 +20,23 @@ class Lockout:
 
 
 def lockouts() -> list[Lockout]:
-    """Locked-out usernames, the most recent failure first (two queries plus one per locked
-    username, which are few: a lockout lasts minutes)."""
+    """Locked-out usernames, the most recent failure first, in one query: the attempt rows
+    younger than the cool-off (few: a lockout lasts minutes)."""
     now = timezone.now()
-    recent = (
+    rows = (
         AccessAttempt.objects.filter(
             attempt_time__gte=now - settings.AXES_COOLOFF_TIME, username__isnull=False
         )
-        .values("username")
-        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("-last", "username")
+        .order_by("-attempt_time")
+        .values_list("username", "attempt_time", "failures_since_start")
     )
+    by_username: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    for username, attempt_time, failures in rows:
+        by_username[username].append((attempt_time, failures))
     found = []
-    for row in recent:
-        lifts = lock_lifts_at(row["username"], now)
+    for username, attempts in by_username.items():
+        lifts = lifts_at(attempts)
         if lifts is not None:
-            found.append(Lockout(row["username"], row["failures"], row["last"], lifts))
-    return found
+            total = sum(failures for _time, failures in attempts)
+            found.append(Lockout(username, total, attempts[0][0], lifts))
+    return sorted(found, key=lambda lockout: (-lockout.last_failure.timestamp(), lockout.username))

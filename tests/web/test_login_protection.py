@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -184,3 +186,51 @@ def test_unlock_pages_send_the_anonymous_to_login(db):
 
 def test_unlock_accepts_only_post(officer):
     assert browser(officer).get(reverse("accounts:lockout-unlock")).status_code == 405
+
+
+def lock_out(usernames: list[str]) -> None:
+    for username in usernames:
+        for agent in ("browser", "script"):  # two rows per username, as from two entry points
+            AccessAttempt.objects.create(
+                username=username,
+                ip_address="192.0.2.1",
+                user_agent=agent,
+                http_accept="*/*",
+                path_info=PORTAL,
+                get_data="",
+                post_data="",
+                failures_since_start=3,
+            )
+
+
+def test_the_lockout_list_takes_the_same_queries_for_few_and_many(officer):
+    client = browser(officer)
+    counts = []
+    for size in (2, 8):
+        AccessAttempt.objects.all().delete()
+        lock_out([f"user-{size}-{n}" for n in range(size)])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("accounts:lockouts"))
+        assert len(page.context["lockouts"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_lockout_list_leaves_out_usernames_below_the_limit(officer):
+    lock_out(["locked"])
+    AccessAttempt.objects.create(
+        username="typo",
+        ip_address="192.0.2.1",
+        user_agent="browser",
+        http_accept="*/*",
+        path_info=PORTAL,
+        get_data="",
+        post_data="",
+        failures_since_start=4,
+    )
+
+    page = browser(officer).get(reverse("accounts:lockouts"))
+
+    assert [(lockout.username, lockout.failures) for lockout in page.context["lockouts"]] == [
+        ("locked", 6)
+    ]

@@ -1,12 +1,14 @@
 """The second factor: a TOTP device set up once (QR code and secret), ~10 single-use recovery
 codes, and checking a code against the user's confirmed devices."""
 
+import math
 from base64 import b32encode
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user, verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -75,4 +77,16 @@ def matching_device(user: Any, code: str) -> Device | None:
         matched: Device | None = verify_token(user, device.persistent_id, code)
         if matched is not None:
             return matched
+    return None
+
+
+def code_wait_seconds(user: Any) -> int | None:
+    """Seconds until the app's device takes codes again after wrong ones (django-otp doubles
+    the wait with each failure), or None when it takes them now."""
+    for device in devices_for_user(user, confirmed=True):
+        if isinstance(device, TOTPDevice):
+            allowed, why = device.verify_is_allowed()
+            if not allowed and why and why.get("locked_until"):
+                seconds: float = (why["locked_until"] - timezone.now()).total_seconds()
+                return max(1, math.ceil(seconds))
     return None

@@ -24,12 +24,23 @@ from .access import can_unlock_logins
 from .lockout import lockout_response
 from .selectors import lockouts
 from .services import login_unlock
-from .two_factor import has_device, matching_device, pending_totp, qr_svg, secret_text, totp_confirm
+from .two_factor import (
+    code_wait_seconds,
+    has_device,
+    matching_device,
+    pending_totp,
+    qr_svg,
+    secret_text,
+    totp_confirm,
+)
 
 ONLY_OFFICERS_UNLOCK = gettext_noop("Only ministry officers can unlock logins.")
 UNLOCKED_USER = gettext_noop("%(username)s can log in again.")
 WRONG_CODE = gettext_noop("This code is wrong or has already been used. Enter the current code.")
 DEVICE_EXISTS = gettext_noop("Your second factor is already set up.")
+WAIT_FOR_CODE = gettext_noop(
+    "Too many wrong codes. Wait %(seconds)d seconds, then enter the app's current code."
+)
 
 
 def _require_unlocker(user: Any) -> None:
@@ -126,7 +137,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next(request))
         if (locked := _count_failure(request)) is not None:
             return locked
-        form.add_error("code", _(WRONG_CODE))
+        wait = code_wait_seconds(request.user)
+        form.add_error("code", _(WAIT_FOR_CODE) % {"seconds": wait} if wait else _(WRONG_CODE))
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}
     )

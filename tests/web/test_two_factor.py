@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from funding.accounts.lockout import LOCKED_OUT
 from funding.accounts.middleware import TWO_FACTOR_REQUIRED
 from funding.accounts.two_factor import RECOVERY_CODES
-from funding.accounts.views import WRONG_CODE
+from funding.accounts.views import WAIT_FOR_CODE, WRONG_CODE
 from funding.api.auth import OTP_CODE_INVALID, OTP_CODE_REQUIRED, TWO_FACTOR_SETUP_REQUIRED
 
 from .conftest import browser
@@ -133,6 +133,21 @@ def test_a_recovery_code_is_no_failure_against_the_app(officer, settings):
     device.refresh_from_db()
     assert device.throttling_failure_count == 0
     assert browser(officer).post(reverse(VERIFY), {"code": code_of(device)}).status_code == 302
+
+
+def test_after_wrong_codes_the_page_says_how_long_to_wait(officer, settings):
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["officer"]
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30  # 30 s after the first wrong code
+    device, _codes = with_device(officer)
+    client = browser(officer)
+    client.post(reverse(VERIFY), {"code": "000000"})
+
+    refused = client.post(reverse(VERIFY), {"code": code_of(device)})
+
+    assert refused.status_code == 200
+    [error] = refused.context["form"].errors["code"]
+    assert error in {WAIT_FOR_CODE % {"seconds": seconds} for seconds in range(25, 31)}
+    assert client.get(reverse("applications:list")).status_code == 302
 
 
 @pytest.mark.usefixtures("enforced")

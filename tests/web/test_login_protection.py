@@ -161,7 +161,9 @@ def test_an_officer_sees_and_unlocks_a_locked_out_user(officer, manager_a):
     assert again.status_code == 302
 
 
-@pytest.mark.parametrize(("persona", "status"), [("manager_a", 403), ("auditor", 403)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("manager_a", 403), ("manager_b", 403), ("auditor", 403)]
+)
 def test_only_officers_unlock(request, officer, persona, status):
     fail("portal", 5)
     client = browser(request.getfixturevalue(persona))

@@ -6,6 +6,7 @@ e-mail and cache variables that docs/deployment.md lists (example: deploy/fundin
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -100,6 +101,12 @@ INSTALLED_APPS = [
     # Background tasks (django-tasks) with their queue in the default database (django-tasks-db).
     "django_tasks",
     "django_tasks_db",
+    # Login protection (issue 13): axes counts failed logins in the database, django-otp keeps
+    # the TOTP devices and recovery codes of the second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -112,9 +119,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "funding.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: it turns a lockout noticed during the request into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "funding.urls"
@@ -195,6 +206,35 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Production operation (issue 13): HTTPS, e-mail, cache, logs; docs/deployment.md --------------
+# Login protection (issue 13) ----------------------------------------------------------------
+# Failed logins on the portal, the admin and the API all pass through axes' backend and are
+# counted in the database, so every worker and machine sees the same lockout. Locked by
+# username alone: an attacker rotating addresses cannot go on guessing one account's password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too. Not here: behind a proxy every request shares its address
+# until the proxy headers are set up, and a ministry's office shares one; and axes sums a
+# username's failures over all its (address, browser) rows, so rotating browsers gains nothing.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The lock lifts when the cool-off has passed since the failures, not since the last try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "funding.accounts.lockout.lockout_response"
+# Roles (kernel.roles.Role values) whose sessions and API logins need a second factor (TOTP);
+# TWO_FACTOR=required turns it on for officers and auditors (docs: the production guide).
+TWO_FACTOR_REQUIRED_ROLES: list[str] = (
+    ["officer", "auditor"] if os.environ.get("TWO_FACTOR", "") == "required" else []
+)
+OTP_TOTP_ISSUER = "InterSpiN"
+# Password reset links (issue 13) stay valid for one day.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto: opt in, since a client could send the
@@ -280,7 +320,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "funding.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "funding.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURE_RATE", "10/hour")},
     # Proxies in front of the app whose X-Forwarded-For to trust; 0 means the peer address.
     "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -27,6 +27,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Lockouts, the second factor and password reset (funding/accounts/, issue 13).
+    path("accounts/", include("funding.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # For load balancers and monitoring: no login, only ok/failing per check.

@@ -1,15 +1,19 @@
-"""Tokens for scripts (expiring, revocable), sessions for browsers, failed logins throttled."""
+"""Tokens for scripts (expiring, revocable), sessions for browsers, failed logins locked out
+(django-axes; the lockout shared with the portal and the admin is tested in
+tests/web/test_login_protection.py)."""
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
 from rest_framework.test import APIClient
 
-from funding.api.auth import INVALID_CREDENTIALS, FailedLoginThrottle
+from funding.accounts.lockout import LOCKED_OUT
+from funding.api.auth import INVALID_CREDENTIALS
 from kernel.api.permissions import NO_ROLE
 
 from .conftest import client_for
@@ -93,23 +97,21 @@ def test_wrong_password_is_refused(manager_a):
     assert response.json() == {"code": "invalid_credentials", "detail": str(INVALID_CREDENTIALS)}
 
 
-def test_failed_logins_are_throttled(manager_a):
-    allowed = FailedLoginThrottle().num_requests
+def test_failed_logins_are_locked_out(manager_a):
     client = client_for()
-    for _ in range(allowed):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert login(client, username="martha-manager-a", password="wrong").status_code == 400
 
-    throttled = login(client, **CREDENTIALS)
+    locked = login(client, username="martha-manager-a", password="wrong")
+    refused = login(client, **CREDENTIALS)
 
-    assert throttled.status_code == 429
-    assert throttled.json()["code"] == "throttled"
-    assert int(throttled["Retry-After"]) > 0
+    assert locked.status_code == refused.status_code == 429
+    assert refused.json() == {"code": "locked_out", "detail": LOCKED_OUT % {"minutes": 15}}
+    assert 14 * 60 < int(refused["Retry-After"]) <= 15 * 60
 
 
 def test_successful_logins_are_not_counted(manager_a):
-    allowed = FailedLoginThrottle().num_requests
-
-    statuses = {login(APIClient()).status_code for _ in range(allowed + 1)}
+    statuses = {login(APIClient()).status_code for _ in range(settings.AXES_FAILURE_LIMIT + 1)}
 
     assert statuses == {200}
 

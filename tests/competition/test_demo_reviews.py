@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
+from django.http import HttpRequest
 from django.test import override_settings
 
 from applications.models import ApplicationTransition
@@ -79,7 +80,7 @@ def test_demo_jury_members_are_reviewers_outside_the_admin(loaded, client):
         user = User.objects.get(username=username)
         assert list(user.groups.values_list("name", flat=True)) == [Role.REVIEWER]
         assert not user.is_staff
-        assert client.login(username=username, password=f"demo-{username}")
+        assert client.login(request=HttpRequest(), username=username, password=f"demo-{username}")
         client.logout()
 
 

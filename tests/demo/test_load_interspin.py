@@ -14,6 +14,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import CommandError
 from django.db.models import Sum
+from django.http import HttpRequest
 
 from applications.models import Application, ApplicationTransition
 from applications.states import State
@@ -293,7 +294,7 @@ def test_load_interspin_fills_implementation_projects_with_german_and_foreign_pa
 
 def test_load_interspin_demo_users_can_log_in(loaded, client):
     for username, password, _role, _cluster in DOCUMENTED_LOGINS:
-        assert client.login(username=username, password=password), username
+        assert client.login(request=HttpRequest(), username=username, password=password), username
         client.logout()
 
 
@@ -314,7 +315,7 @@ def test_load_interspin_restores_a_changed_demo_password(loaded, client):
     officer.set_password("something else")
     officer.save()
     load("--force")
-    assert client.login(username="officer", password="demo-officer")
+    assert client.login(request=HttpRequest(), username="officer", password="demo-officer")
 
 
 def test_load_interspin_prints_the_summary_and_the_logins(loaded):

@@ -207,8 +207,17 @@ ACCESS_TESTED_IN = {
     "exports:job": "tests/exports/test_exports.py",
     "exports:download": "tests/exports/test_exports.py",
     "exports:lines-csv": "tests/exports/test_csv.py",
+    # Login protection, the second factor and password reset (issue 13).
+    "accounts:lockouts": "tests/web/test_login_protection.py",
+    "accounts:lockout-unlock": "tests/web/test_login_protection.py",
+    "accounts:two-factor-setup": "tests/web/test_two_factor.py",
+    "accounts:two-factor-verify": "tests/web/test_two_factor.py",
+    "accounts:password-reset": "tests/web/test_password_reset.py",
+    "accounts:password-reset-sent": "tests/web/test_password_reset.py",
+    "accounts:password-reset-confirm": "tests/web/test_password_reset.py",
+    "accounts:password-reset-complete": "tests/web/test_password_reset.py",
 }
-PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports", "exports")
+PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports", "exports", "accounts")
 
 
 def portal_routes() -> set[str]:

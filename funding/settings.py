@@ -6,6 +6,7 @@ Production: set ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "budgets",
     "applications",
     "competition",
+    "correspondence",
     "reports",
     "demo",
 ]
@@ -120,7 +122,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "funding" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -130,6 +132,16 @@ STORAGES = {
         )
     },
 }
+
+# Private files (documents on applications, receipts): no URL, served only through views that
+# check access. h-ops and h-tasks add the same storage.
+PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
+}
+# Documents on an application (messages, outline): at most this many bytes each (20 MB).
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # The portal's own login; the admin keeps its login page for the back office.
 LOGIN_URL = "login"

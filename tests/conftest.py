@@ -39,6 +39,18 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def private_storage_in_tmp(settings, tmp_path):
+    """Documents and receipts (every submission makes one) go to the test's own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+
+
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory()

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("kernel", "programmes", "budgets", "applications", "competition", "reports", "demo")
+PACKAGES = (
+    "kernel",
+    "programmes",
+    "budgets",
+    "applications",
+    "competition",
+    "correspondence",
+    "reports",
+    "demo",
+)
 LINT = "import sys, importlinter.cli as c; sys.exit(c.lint_imports(no_cache=True))"
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("programmes.api.urls")),
     path("", include("applications.api.urls")),
     path("", include("competition.api.urls")),
+    path("", include("correspondence.api.urls")),
     path("", include("reports.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^", NotFoundView.as_view(), name="not-found"),

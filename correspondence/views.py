@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -146,7 +146,7 @@ def document_remove_view(request: HttpRequest, pk: int, document_pk: int) -> Htt
 
 @login_required
 @require_GET
-def document_download_view(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def document_download_view(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     application = _application(request.user, pk)
     document = get_object_or_404(application.documents.all(), pk=document_pk)
     return document_response(document)

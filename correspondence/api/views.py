@@ -8,7 +8,7 @@ answer is 404; auditors and jury members are turned away from writes by the perm
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -153,5 +153,5 @@ class DocumentDownloadView(DocumentScoped, APIView):
         responses={(200, media): OpenApiTypes.BINARY for media in MEDIA_TYPES.values()},
         summary="The document's file, as a download (never shown inline)",
     )
-    def get(self, request: Request, application_pk: int, pk: int) -> FileResponse:
+    def get(self, request: Request, application_pk: int, pk: int) -> HttpResponse:
         return document_response(self.get_document())

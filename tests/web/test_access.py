@@ -200,8 +200,14 @@ ACCESS_TESTED_IN = {
     "competition:ranking": "tests/web/test_competition_pages.py",
     "competition:decide": "tests/web/test_competition_pages.py",
     "reports:round-new": "tests/web/test_round_create.py",
+    # Messages and documents (issue 14): every persona on the page, the forms and downloads.
+    "correspondence:thread": "tests/correspondence/test_pages.py",
+    "correspondence:message-post": "tests/correspondence/test_pages.py",
+    "correspondence:document-attach": "tests/correspondence/test_pages.py",
+    "correspondence:document-remove": "tests/correspondence/test_pages.py",
+    "correspondence:document-download": "tests/correspondence/test_pages.py",
 }
-PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports")
+PORTAL_NAMESPACES = ("applications", "budgets", "competition", "correspondence", "reports")
 
 
 def portal_routes() -> set[str]:

@@ -172,3 +172,13 @@ def test_api_lists_cost_the_same_queries_for_few_and_many(officer, manager_a, ap
     )
     assert few == many
     assert Document.objects.count() == 11
+
+
+def test_api_download_keeps_a_german_file_name(manager_a, application_a):
+    document = document_attach(
+        application=application_a, file=upload("Strategie-Übersicht.pdf", PDF), by=manager_a
+    )
+    download = client_for(manager_a).get(f"{documents_url(application_a)}{document.pk}/download/")
+    assert download["Content-Disposition"] == (
+        "attachment; filename*=utf-8''Strategie-%C3%9Cbersicht.pdf"
+    )

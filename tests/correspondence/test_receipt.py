@@ -3,11 +3,12 @@
 import io
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 from pypdf import PdfReader
 
 from applications.services import application_transition
-from correspondence.models import DocumentKind
+from correspondence.models import Document, DocumentKind
 from correspondence.selectors import receipt_for
 from correspondence.services import document_attach
 from correspondence.storage import private_storage
@@ -68,3 +69,16 @@ def test_submit_keeps_a_german_receipt_for_a_german_submitter(application_a, man
 def test_other_transitions_make_no_receipt(application_a, manager_a):
     application_transition(application=application_a, name="withdraw", by=manager_a)
     assert (receipt_for(application_a), stored_files()) == (None, [])
+
+
+def submit_then_fail(application, manager) -> None:
+    with transaction.atomic():
+        application_transition(application=application, name="submit", by=manager)
+        assert Document.objects.filter(kind=DocumentKind.RECEIPT).count() == 1
+        raise RuntimeError("the request failed after the submission")
+
+
+def test_a_rolled_back_submission_keeps_no_receipt(application_a, manager_a):
+    with pytest.raises(RuntimeError):
+        submit_then_fail(application_a, manager_a)
+    assert Document.objects.count() == 0

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "budgets",
     "applications",
     "competition",
+    "correspondence",
     "reports",
     "exports",
     "demo",
@@ -177,8 +178,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # Where `collectstatic` puts the files WhiteNoise serves; MEDIA_ROOT holds uploads, and the
-# private root holds files that no URL serves (finished exports, handed out by a view that checks
-# access). Both roots live outside STATIC_ROOT and outside any web server location.
+# private root holds files that no URL serves (finished exports, documents on applications,
+# receipts), handed out by views that check access. Both roots live outside STATIC_ROOT and
+# outside any web server location.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "funding" / "static"]
 MEDIA_URL = "media/"
@@ -199,6 +201,9 @@ STORAGES = {
         )
     },
 }
+
+# Documents on an application (messages, outline): at most this many bytes each (20 MB).
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # The portal's own login; the admin keeps its login page for the back office.
 LOGIN_URL = "login"

@@ -13,6 +13,7 @@ urlpatterns = [
     # The competition's pages live under applications/ and rounds/ (see its urls.py).
     path("", include("competition.urls")),
     path("applications/", include("applications.urls")),
+    path("applications/", include("correspondence.urls")),
     path("", include("applications.budget_urls")),
     path("rounds/", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

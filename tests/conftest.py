@@ -39,6 +39,19 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def private_storage_in_tmp(settings, tmp_path_factory):
+    """Documents and receipts (every submission makes one) go to a folder of the test's own,
+    beside its ``tmp_path`` (which some tests expect to hold only what they wrote)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("private")},
+        },
+    }
+
+
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory()

@@ -15,6 +15,7 @@ PACKAGES = (
     "budgets",
     "applications",
     "competition",
+    "correspondence",
     "reports",
     "exports",
     "demo",

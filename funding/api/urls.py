@@ -25,6 +25,7 @@ urlpatterns = [
     # The round workbook (reports.api) and the flat export are routed by exports, which
     # switches them to a background job above the size threshold.
     path("", include("exports.api.urls")),
+    path("", include("correspondence.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^", NotFoundView.as_view(), name="not-found"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from applications.models import Application, PartnerRegion
@@ -22,6 +23,8 @@ from competition.services import (
     review_save_draft,
     reviewer_assign,
 )
+from correspondence.models import Document
+from correspondence.services import document_attach
 from programmes.access import Role
 from programmes.models import Cluster, Organisation, Round
 from programmes.services import organisation_propose
@@ -104,6 +107,8 @@ class World:
     review: Review
     conflict: ConflictOfInterest
     free_reviewer: Any
+    # Messages and documents (issue 14): a document of the draft's outline, attached by A.
+    outline_document: Document
 
 
 def implementation_project(application: Application, by: Any, title: str) -> RDProject:
@@ -208,4 +213,9 @@ def world(application_a, cluster_a, cluster_b, open_round, programme, manager_a,
         review=review,
         conflict=conflict,
         free_reviewer=user_with_role("frida-free-juror", Role.REVIEWER),
+        outline_document=document_attach(
+            application=application_a,
+            file=SimpleUploadedFile("strategy.pdf", b"%PDF-1.4\n%%EOF\n"),
+            by=manager_a,
+        ),
     )

@@ -469,6 +469,44 @@ MATRIX: dict[str, Row] = {
     "api/v1/jury-members/": Row(
         lambda w: "/api/v1/jury-members/", get((401, 200, 403, 403, 403, 403))
     ),
+    # Messages and documents (issue 14): the thread between officers and the cluster's
+    # management (auditors read, jury members and other clusters do not see it); documents of
+    # the outline while it is a draft; downloads only through the access-checked endpoint.
+    "api/v1/applications/<int:application_pk>/messages/": Row(
+        lambda w: under(w, "draft", "messages/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {
+                    "body": "The strategy, as discussed.",
+                    "files": SimpleUploadedFile("strategy.pdf", b"%PDF-1.4\n%%EOF\n"),
+                },
+                a_writes(201),
+            ),
+        },
+        multipart=True,
+    ),
+    "api/v1/applications/<int:application_pk>/documents/": Row(
+        lambda w: under(w, "draft", "documents/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {"file": SimpleUploadedFile("regions.pdf", b"%PDF-1.4\n%%EOF\n")},
+                a_writes(201),
+            ),
+        },
+        multipart=True,
+    ),
+    "api/v1/applications/<int:application_pk>/documents/<int:pk>/": Row(
+        lambda w: under(w, "draft", f"documents/{w.outline_document.pk}/"),
+        {"GET": (None, A_READS), "DELETE": (None, a_writes(204))},
+    ),
+    "api/v1/applications/<int:application_pk>/documents/<int:pk>/download/": Row(
+        lambda w: under(w, "draft", f"documents/{w.outline_document.pk}/download/"),
+        get(A_READS),
+        content_type="application/pdf",
+        error_content_type="application/json",
+    ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",
         {method: (None, NOWHERE) for method in METHODS},

@@ -216,8 +216,22 @@ ACCESS_TESTED_IN = {
     "accounts:password-reset-sent": "tests/web/test_password_reset.py",
     "accounts:password-reset-confirm": "tests/web/test_password_reset.py",
     "accounts:password-reset-complete": "tests/web/test_password_reset.py",
+    # Messages and documents (issue 14): every persona on the page, the forms and downloads.
+    "correspondence:thread": "tests/correspondence/test_pages.py",
+    "correspondence:message-post": "tests/correspondence/test_pages.py",
+    "correspondence:document-attach": "tests/correspondence/test_pages.py",
+    "correspondence:document-remove": "tests/correspondence/test_pages.py",
+    "correspondence:document-download": "tests/correspondence/test_pages.py",
 }
-PORTAL_NAMESPACES = ("applications", "budgets", "competition", "reports", "exports", "accounts")
+PORTAL_NAMESPACES = (
+    "applications",
+    "budgets",
+    "competition",
+    "correspondence",
+    "reports",
+    "exports",
+    "accounts",
+)
 
 
 def portal_routes() -> set[str]:

@@ -88,6 +88,9 @@ def production_env(database: str, port: int, directory: Path) -> dict[str, str]:
         EMAIL_URL="smtp://127.0.0.1:25",
         DEFAULT_FROM_EMAIL="funding@example.org",
         LOG_LEVEL="INFO",
+        # Every export goes to the background here, so the smoke follows one from request to
+        # download through the worker.
+        EXPORT_BACKGROUND_LINES="1",
     )
     env.pop("LOG_PLAIN", None)
     return env
@@ -223,6 +226,60 @@ def api(base: str) -> None:
     check(me.status_code == 200 and me.json().get("username") == "biom", "the token works")
 
 
+def on_loopback(base: str, url: str) -> str:
+    """An absolute URL the app gave (https, as behind the proxy) as the loopback serves it."""
+    return base + urlsplit(url).path
+
+
+def background_workbook(base: str, seconds: float = 120) -> None:
+    """A round workbook requested through the API and the page: a job whose progress the status
+    resource and the page report, built by the task worker, then downloaded."""
+    session = browser()
+    login = session.post(
+        f"{base}/api/v1/auth/login/",
+        json={"username": "officer", "password": "demo-officer"},
+        timeout=10,
+    )
+    check(login.status_code == 200, "the officer's API token login")
+    session.headers["Authorization"] = f"Token {login.json()['token']}"
+    rounds = session.get(f"{base}/api/v1/rounds/", timeout=10).json()["results"]
+    round_id = rounds[0]["id"]
+    asked = session.get(f"{base}/api/v1/rounds/{round_id}/budget.xlsx", timeout=30)
+    check(asked.status_code == 202, f"the round workbook is a background job (202): {asked.text}")
+    status_url = on_loopback(base, asked.headers["Location"])
+    deadline = time.monotonic() + seconds
+    status = session.get(status_url, timeout=10).json()
+    while status["state"] not in {"done", "failed"} and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status = session.get(status_url, timeout=10).json()
+    check(status["state"] == "done", f"the worker built the workbook: {status}")
+    download = session.get(on_loopback(base, status["download_url"]), timeout=30)
+    check(
+        download.status_code == 200 and download.content[:2] == b"PK",
+        "the finished workbook is downloaded (an xlsx file)",
+    )
+    page_session = browser()
+    form = page_session.get(f"{base}/accounts/login/", timeout=10)
+    csrf = CSRF_FIELD.search(form.text)
+    assert csrf is not None
+    page_session.post(
+        f"{base}/accounts/login/",
+        data={"username": "officer", "password": "demo-officer", "csrfmiddlewaretoken": csrf[1]},
+        headers={"Referer": f"{base.replace('http://', 'https://')}/accounts/login/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    redirected = page_session.get(
+        f"{base}/rounds/{round_id}/workbook/", allow_redirects=False, timeout=30
+    )
+    check(redirected.status_code == 302, "the page hands the workbook to a background job")
+    job_page = page_session.get(on_loopback(base, redirected.headers["Location"]), timeout=10)
+    check(
+        job_page.status_code == 200 and "<progress" in job_page.text,
+        "the job's page shows its progress",
+    )
+
+
 def request_log(log: Path) -> None:
     lines = [line for line in log.read_text().splitlines() if '"request_id"' in line]
     check(bool(lines), "the server writes JSON request log lines")
@@ -267,8 +324,9 @@ def smoke(args: argparse.Namespace, directory: Path) -> None:
                 portal(base)
                 step("the API: token login")
                 api(base)
-                # h-tasks: a background workbook from request to download goes here (request it
-                # through the page and the API, follow its progress, download the finished file).
+                if tasks:
+                    step("a background workbook: request, progress, download")
+                    background_workbook(base)
                 request_log(server_log)
                 step(f"load test: {args.users} users for {args.duration:g} s")
                 results = loadtest.run(

@@ -8,7 +8,7 @@ from django.core.cache import caches
 from funding.ops import health
 from funding.ops.health import PendingMigrations
 
-CHECKS = {"database", "cache", "storage", "private_storage", "migrations"}
+CHECKS = {"database", "cache", "storage", "private_storage", "migrations", "tasks"}
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,21 @@
 """Reads that span relations: what pages, API and exports show of applications."""
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from budgets import figures
 from budgets.arithmetic import Figures, sum_figures
+from budgets.models import Phase
 from budgets.selectors import budget_summaries
-from budgets.summary import BudgetSummary
+from budgets.summary import BudgetSummary, Capped
 from programmes.access import is_officer_for, is_own_cluster_management
 from programmes.models import Cluster, Round
 
@@ -115,11 +118,27 @@ def application_history(application: Application) -> QuerySet[ApplicationTransit
     return application.transitions.select_related("by").order_by("at", "pk")
 
 
+def committed_of(state: str, concept: Figures, implementation: Figures) -> Figures:
+    """What a round has committed of an application in ``state``: the concept budget once
+    selected, the implementation budget once approved. Withdrawn, rejected and declined work
+    commits nothing more."""
+    phases = []
+    if state in SELECTED_STATES:
+        phases.append(concept)
+    if state in IMPLEMENTATION_APPROVED_STATES:
+        phases.append(implementation)
+    return sum_figures(phases)
+
+
+def planned_of(state: str, implementation: Figures) -> Figures:
+    """The implementation budget of a selected application not yet approved."""
+    return implementation if state in IMPLEMENTATION_PLANNED_STATES else Figures()
+
+
 @dataclass(frozen=True)
 class RoundLine:
-    """An application of a round with its budget, and what of it the round has committed: the
-    concept budget once selected, the implementation budget once approved (before that it is
-    planned). Withdrawn, rejected and declined work commits nothing more."""
+    """An application of a round with its budget summary (the round workbook's rows), and what
+    of it the round has committed and plans (``committed_of``, ``planned_of``)."""
 
     application: Application
     summary: BudgetSummary
@@ -131,20 +150,15 @@ class RoundLine:
 
     @property
     def committed(self) -> Figures:
-        state = self.application.state
-        phases = []
-        if state in SELECTED_STATES:
-            phases.append(self.summary.concept.total.figures)
-        if state in IMPLEMENTATION_APPROVED_STATES:
-            phases.append(self.summary.implementation.total.figures)
-        return sum_figures(phases)
+        return committed_of(
+            self.application.state,
+            self.summary.concept.total.figures,
+            self.summary.implementation.total.figures,
+        )
 
     @property
     def planned(self) -> Figures:
-        """The implementation budget of a selected application not yet approved."""
-        if self.application.state in IMPLEMENTATION_PLANNED_STATES:
-            return self.summary.implementation.total.figures
-        return Figures()
+        return planned_of(self.application.state, self.summary.implementation.total.figures)
 
 
 @dataclass(frozen=True)
@@ -181,6 +195,146 @@ def round_overview(round_: Round, applications: ApplicationQuerySet | None = Non
         planned=sum_figures(line.planned for line in lines),
         state_counts=dict(Counter(application.state for application in members)),
     )
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """An application of a round with its stored budget figures (``budgets.figures``)."""
+
+    application: Application
+    concept: Figures
+    implementation: Figures
+    cluster_cap_amount: Decimal
+
+    @property
+    def is_committed(self) -> bool:
+        """Selected (or later): counts against the round's quota."""
+        return self.application.state in SELECTED_STATES
+
+    @property
+    def total(self) -> Capped:
+        return Capped(self.concept + self.implementation, self.cluster_cap_amount)
+
+    @property
+    def committed(self) -> Figures:
+        return committed_of(self.application.state, self.concept, self.implementation)
+
+    @property
+    def planned(self) -> Figures:
+        return planned_of(self.application.state, self.implementation)
+
+
+@dataclass(frozen=True)
+class RoundTotals:
+    """What a round has committed against its envelope and selected against its quota, summed
+    in SQL from the stored budget figures; with its applications' rows when asked for."""
+
+    round: Round
+    state_counts: dict[str, int]
+    committed: Figures
+    planned: Figures
+    rows: Sequence[RoundRow] = ()
+
+    @property
+    def application_count(self) -> int:
+        return sum(self.state_counts.values())
+
+    @property
+    def selected_count(self) -> int:
+        return sum(n for state, n in self.state_counts.items() if state in SELECTED_STATES)
+
+    @property
+    def envelope_headroom_amount(self) -> Decimal:
+        return Decimal(self.round.envelope_amount) - self.committed.funding_amount
+
+
+_FIGURE_SUMS = {name: Sum(f"budget_figures__{name}") for name in figures.ALL_FIELDS}
+
+
+def _summed(rows: Iterable[dict[str, Any]]) -> tuple[Figures, Figures]:
+    """Committed and planned of grouped rows with ``state`` and the summed figure fields."""
+    committed, planned = [], []
+    for row in rows:
+        concept = figures.stored(row, Phase.CONCEPT)
+        implementation = figures.stored(row, Phase.IMPLEMENTATION)
+        committed.append(committed_of(row["state"], concept, implementation))
+        planned.append(planned_of(row["state"], implementation))
+    return sum_figures(committed), sum_figures(planned)
+
+
+def round_totals(rounds: Sequence[Round]) -> list[RoundTotals]:
+    """The totals of these rounds in one query, however many applications they have."""
+    grouped = (
+        Application.objects.filter(round__in=[round_.pk for round_ in rounds])
+        .order_by()
+        .values("round_id", "state")
+        .annotate(count=Count("pk"), **_FIGURE_SUMS)
+    )
+    by_round: dict[int, list[dict[str, Any]]] = {round_.pk: [] for round_ in rounds}
+    for row in grouped:
+        by_round[row["round_id"]].append(row)
+    totals = []
+    for round_ in rounds:
+        rows = by_round[round_.pk]
+        committed, planned = _summed(rows)
+        counts = {row["state"]: row["count"] for row in rows}
+        totals.append(RoundTotals(round_, counts, committed, planned))
+    return totals
+
+
+def round_applications(round_: Round) -> ApplicationQuerySet:
+    """A round's applications in the order its table shows them, with what a row shows loaded:
+    page through it and pass the page to :func:`round_rows`."""
+    return (
+        Application.objects.filter(round=round_)
+        .select_related("cluster", "budget_figures")
+        .order_by("cluster__name", "pk")
+    )
+
+
+def _stored_figures(application: Application) -> Any:
+    try:
+        return application.budget_figures
+    except ObjectDoesNotExist:  # no budget lines yet: every figure is zero
+        return None
+
+
+def round_rows(round_: Round, applications: Iterable[Application]) -> list[RoundRow]:
+    cap = round_.programme.cluster_cap_amount
+    rows = []
+    for application in applications:
+        stored = _stored_figures(application)
+        rows.append(
+            RoundRow(
+                application,
+                figures.stored(stored, Phase.CONCEPT),
+                figures.stored(stored, Phase.IMPLEMENTATION),
+                cap,
+            )
+        )
+    return rows
+
+
+def round_with_rows(round_: Round) -> RoundTotals:
+    """A round's totals with every application's row (the API's round overview)."""
+    totals = round_totals([round_])[0]
+    return replace(totals, rows=round_rows(round_, round_applications(round_)))
+
+
+def committed_by_sector(round_: Round) -> dict[str, Figures]:
+    """The committed money of a round per cluster sector, largest first, in one query."""
+    grouped = (
+        Application.objects.filter(round=round_)
+        .order_by()
+        .values("cluster__sector", "state")
+        .annotate(**_FIGURE_SUMS)
+    )
+    by_sector: dict[str, list[dict[str, Any]]] = {}
+    for row in grouped:
+        if row["state"] in SELECTED_STATES:
+            by_sector.setdefault(row["cluster__sector"], []).append(row)
+    totals = {sector: _summed(rows)[0] for sector, rows in by_sector.items()}
+    return dict(sorted(totals.items(), key=lambda item: (-item[1].funding_amount, item[0])))
 
 
 def application_queue(
@@ -222,14 +376,3 @@ def rounds_open_for_outlines(cluster_id: int) -> list[Round]:
         for round_ in rounds.order_by("programme__name", "number")
         if not round_accepts_outlines.refusals(Application(round=round_, cluster_id=cluster_id))
     ]
-
-
-def committed_by_sector(overview: RoundOverview) -> dict[str, Figures]:
-    """The committed money of a round per cluster sector, largest first."""
-    by_sector: dict[str, list[Figures]] = {}
-    for line in overview.lines:
-        if line.is_committed:
-            sector = line.application.cluster.sector
-            by_sector.setdefault(sector, []).append(line.committed)
-    totals = {sector: sum_figures(figures) for sector, figures in by_sector.items()}
-    return dict(sorted(totals.items(), key=lambda item: (-item[1].funding_amount, item[0])))

@@ -18,7 +18,16 @@ from kernel.admin_forms import (
 )
 from kernel.money import format_eur
 
-from .models import BudgetLine, BudgetPosition, GranteeTerms, ProjectPartner, RDProject
+from .figures import stored
+from .models import (
+    BudgetFigures,
+    BudgetLine,
+    BudgetPosition,
+    GranteeTerms,
+    Phase,
+    ProjectPartner,
+    RDProject,
+)
 from .services import (
     budget_line_delete,
     budget_line_save,
@@ -311,3 +320,22 @@ class HistoricalProjectPartnerAdmin(ReadOnlyAdmin):
         "project__application__cluster__name",
     ]
     date_hierarchy = "history_date"
+
+
+@admin.register(BudgetFigures)
+class BudgetFiguresAdmin(ReadOnlyAdmin):
+    """Each application's stored budget totals, what the round pages sum: written by every
+    budget change, rebuilt or checked by ``manage.py budget_figures``."""
+
+    list_display = ["application", "concept_funding", "implementation_funding"]
+    list_filter = [APPLICATION_FILTER]
+    list_select_related = APPLICATION
+    search_fields = APPLICATION_SEARCH
+
+    @admin.display(description=_("concept phase: funding"))
+    def concept_funding(self, row: BudgetFigures) -> str:
+        return format_eur(stored(row, Phase.CONCEPT).funding_amount)
+
+    @admin.display(description=_("implementation phase: funding"))
+    def implementation_funding(self, row: BudgetFigures) -> str:
+        return format_eur(stored(row, Phase.IMPLEMENTATION).funding_amount)

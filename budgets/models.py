@@ -211,6 +211,13 @@ class BudgetLine(models.Model):
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
         ordering = ["application", "phase", "rd_project", "grantee", "position", "year"]
+        indexes = [
+            # The API's list order (applications.api.budget_line_views): pages without a sort.
+            models.Index(
+                fields=["application", "phase", "rd_project", "grantee", "position", "year"],
+                name="budget_line_list_order",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(eligible_amount__gte=0),
@@ -236,3 +243,41 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantee} {self.year} {self.position.code}: {self.eligible_amount}"
+
+
+ZERO_AMOUNT = Decimal("0.00")
+
+
+class BudgetFigures(models.Model):
+    """An application's budget totals per phase, as the budget summary computes them, stored.
+
+    Written by every budget change in its own transaction (``budgets.services.budget_change``,
+    ``budgets.figures``), so that round pages and lists sum them in SQL instead of recomputing
+    thousands of budgets; ``manage.py budget_figures --check`` compares them with the summary.
+    An application without a row has no budget lines: all its figures are zero."""
+
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="budget_figures",
+    )
+    concept_eligible_amount = MoneyField(_("concept phase: eligible amount"), default=ZERO_AMOUNT)
+    concept_grant_amount = MoneyField(_("concept phase: grant"), default=ZERO_AMOUNT)
+    concept_projektpauschale_amount = MoneyField(
+        _("concept phase: Projektpauschale"), default=ZERO_AMOUNT
+    )
+    implementation_eligible_amount = MoneyField(
+        _("implementation phase: eligible amount"), default=ZERO_AMOUNT
+    )
+    implementation_grant_amount = MoneyField(_("implementation phase: grant"), default=ZERO_AMOUNT)
+    implementation_projektpauschale_amount = MoneyField(
+        _("implementation phase: Projektpauschale"), default=ZERO_AMOUNT
+    )
+
+    class Meta:
+        verbose_name = _("budget figures")
+        verbose_name_plural = _("budget figures")
+
+    def __str__(self) -> str:
+        return _("Budget figures of application %(id)s") % {"id": self.application_id}

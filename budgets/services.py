@@ -33,6 +33,7 @@ from programmes import access as programmes_access
 from programmes.models import FundingRateDefault, Organisation
 
 from . import access
+from .figures import figures_store
 from .models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from .plan import LineInput as LineInput  # writers describe lines with it, so offer it here
 from .plan import Plan, PlanCheck, PlanRefused, check_plan, default_terms, line_key
@@ -138,6 +139,7 @@ def budget_change(
             raise PermissionDenied(_(NOT_YOURS))
         _ensure_open(locked, phases)
         yield BudgetChange(locked, budget_plan(locked))
+        figures_store([locked])  # what pages of many applications sum (budgets.figures)
 
 
 def ensure_keeps_rules(check: PlanCheck) -> PlanCheck:

@@ -357,6 +357,9 @@ TASKS = {
 }
 # Exports above this many budget lines are built in the background (exports/), below it at once.
 EXPORT_BACKGROUND_LINES = int(os.environ.get("EXPORT_BACKGROUND_LINES", "20000"))
+# API lists count their rows exactly up to this many; beyond it they give PostgreSQL's estimate
+# (kernel/api/pagination.py), so no page counts a million rows.
+API_EXACT_COUNT_LIMIT = int(os.environ.get("API_EXACT_COUNT_LIMIT", "10000"))
 # Hours a finished export stays downloadable; `manage.py purge_exports` deletes older ones.
 EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", "24"))
 # The health check fails when more tasks than this wait longer than TASK_BACKLOG_MINUTES.

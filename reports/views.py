@@ -5,13 +5,20 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from applications.selectors import RoundOverview, committed_by_sector, round_overview
+from applications.selectors import (
+    RoundTotals,
+    committed_by_sector,
+    round_applications,
+    round_rows,
+    round_totals,
+)
 from applications.states import State
 from kernel.charts import Bar, bar_chart
 from kernel.downloads import xlsx_response
@@ -29,14 +36,14 @@ def _require_read_all(user: Any) -> None:
         raise PermissionDenied(_(ONLY_OFFICERS_AND_AUDITORS))
 
 
-def _of_envelope(overview: RoundOverview) -> str:
+def _of_envelope(overview: RoundTotals) -> str:
     return _("%(committed)s of %(envelope)s") % {
         "committed": format_eur(overview.committed.funding_amount),
         "envelope": format_eur(overview.round.envelope_amount),
     }
 
 
-def _rounds_chart(overviews: list[RoundOverview]) -> str:
+def _rounds_chart(overviews: list[RoundTotals]) -> str:
     return bar_chart(
         _("Committed grants per round, against the envelope"),
         [
@@ -51,7 +58,7 @@ def _rounds_chart(overviews: list[RoundOverview]) -> str:
     )
 
 
-def _quota_chart(overviews: list[RoundOverview]) -> str:
+def _quota_chart(overviews: list[RoundTotals]) -> str:
     return bar_chart(
         _("Selected clusters per round, against the quota"),
         [
@@ -67,9 +74,12 @@ def _quota_chart(overviews: list[RoundOverview]) -> str:
     )
 
 
-def _overviews() -> list[RoundOverview]:
+PAGE_SIZE = 50
+
+
+def _overviews() -> list[RoundTotals]:
     rounds = Round.objects.select_related("programme").order_by("programme__name", "number")
-    return [round_overview(round_) for round_ in rounds]
+    return round_totals(list(rounds))
 
 
 @login_required
@@ -94,10 +104,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selections against the quota, per sector and per state."""
     _require_read_all(request.user)
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
-    overview = round_overview(round_)
-    sectors = committed_by_sector(overview)
-    states = [(state, overview.state_counts.get(state.value, 0)) for state in State]
     overviews = _overviews()
+    overview = next(o for o in overviews if o.round.pk == round_.pk)
+    page = Paginator(round_applications(round_), PAGE_SIZE).get_page(request.GET.get("page"))
+    sectors = committed_by_sector(round_)
+    states = [(state, overview.state_counts.get(state.value, 0)) for state in State]
     charts = [
         _rounds_chart(overviews),
         _quota_chart(overviews),
@@ -122,6 +133,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/round.html",
         {
             "overview": overview,
+            "page": page,
+            "rows": round_rows(round_, page.object_list),
             "round": round_,
             "charts": charts,
             "envelope_text": _of_envelope(overview),

@@ -180,7 +180,7 @@ class RoundLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
     is_committed = serializers.BooleanField(
         help_text="Selected or later: counts against the round's quota."
     )
-    total = CappedSerializer(source="summary.total")
+    total = CappedSerializer()
     committed = FiguresSerializer(
         help_text="Counted against the envelope: the concept budget once selected, the "
         "implementation budget once approved."
@@ -201,7 +201,7 @@ class RoundOverviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     selection_quota = serializers.IntegerField(source="round.selection_quota")
     selected_count = serializers.IntegerField()
     state_counts = serializers.DictField(child=serializers.IntegerField())
-    applications = RoundLineSerializer(source="lines", many=True)
+    applications = RoundLineSerializer(source="rows", many=True)
 
 
 class VisibleApplicationField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

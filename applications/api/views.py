@@ -27,7 +27,7 @@ from ..models import Application, ApplicationTransition, PartnerRegion
 from ..selectors import (
     TRANSITION_NAMES,
     application_history,
-    round_overview,
+    round_with_rows,
     transition_options,
 )
 from ..services import (
@@ -219,5 +219,4 @@ class RoundOverviewView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
-        overview = round_overview(round_, Application.objects.all())
-        return Response(RoundOverviewSerializer(overview).data)
+        return Response(RoundOverviewSerializer(round_with_rows(round_)).data)

@@ -13,7 +13,7 @@ from django_fsm import FSMField
 
 from applications.models import ApplicationTransition
 from applications.services import application_transition
-from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from budgets.models import BudgetFigures, BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from budgets.services import budget_line_save, project_partner_add, rd_project_create
 from competition.models import Review, ReviewScore
 from programmes.access import Role
@@ -106,6 +106,7 @@ def test_changelist_searches(full_application, officer_client, model):
 def test_add_page_loads_for_officer_where_adding_is_allowed(full_application, officer_client):
     read_only = {
         ApplicationTransition,
+        BudgetFigures,  # written by the budget services only
         *(model.history.model for model in HISTORY_MODELS),
         Review,
         ReviewScore,

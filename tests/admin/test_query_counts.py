@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from applications.models import Application, ApplicationTransition, PartnerRegion
 from applications.services import application_transition
-from budgets.models import BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from budgets.models import BudgetFigures, BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from kernel.history import save_with_history
 from programmes.access import Role
 from programmes.models import Organisation, Round
@@ -77,7 +77,12 @@ def _organisation(officer) -> None:
     save_with_history(CompanyFactory.build(), by=officer)
 
 
+def _figures(officer) -> None:
+    BudgetFigures.objects.create(application=_application(), concept_grant_amount=Decimal(1))
+
+
 MAKERS: dict[type, Callable] = {
+    BudgetFigures: _figures,
     Application: lambda officer: _application(),
     Round: lambda officer: RoundFactory(),
     PartnerRegion: lambda officer: _application(),

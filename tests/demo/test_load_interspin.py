@@ -18,7 +18,8 @@ from django.http import HttpRequest
 
 from applications.models import Application, ApplicationTransition
 from applications.states import State
-from budgets.models import BudgetLine, GranteeTerms, Phase
+from budgets.figures import figures_differences
+from budgets.models import BudgetFigures, BudgetLine, GranteeTerms, Phase
 from budgets.selectors import budget_problems, budget_summary, phase_plan_problems
 from demo.catalogue import CURRENT_ROUND_NUMBER
 from demo.management.commands.load_interspin import REFUSED_WITHOUT_DEBUG
@@ -261,6 +262,12 @@ def test_load_interspin_budgets_keep_every_rule(loaded):
             assert phase_plan_problems(application, Phase.CONCEPT) == []
         if application.state in BOTH_PHASES_PLANNED:
             assert budget_problems(application) == []
+
+
+def test_load_interspin_stores_every_budget_as_its_summary_computes_it(loaded):
+    with_lines = Application.objects.filter(budget_lines__isnull=False).distinct().count()
+    assert BudgetFigures.objects.count() == with_lines > 0
+    assert figures_differences() == []
 
 
 def test_load_interspin_concept_grants_stay_under_the_annual_cap_in_cents(loaded):

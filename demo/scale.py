@@ -126,13 +126,16 @@ def _batched(rows: Iterator[Any], save: Callable[[list[Any]], Any]) -> int:
     return count + len(batch)
 
 
-def seed_scale(*, applications: int, rounds: int, lines: int = 100, tag: str = "") -> Seeded:
-    """Add ``applications`` applications in ``rounds`` new rounds with about ``lines`` budget
-    lines each. ``tag`` keeps names unique when seeding more than once."""
-    tag = tag or datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+def seed_scale(
+    *, applications: int, rounds: int = 1, lines: int = 100, into: Sequence[Round] = ()
+) -> Seeded:
+    """Add ``applications`` applications in ``rounds`` new rounds (or in the rounds ``into``)
+    with about ``lines`` budget lines each."""
+    tag = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")  # names stay unique seed after seed
     programme = _programme()
     with transaction.atomic():
-        new_rounds = _rounds(programme, rounds)
+        new_rounds = list(into) or _rounds(programme, rounds)
+        rounds = len(new_rounds)
         per_round = -(-applications // rounds)
         managements = _organisations(
             [f"Clustermanagement {tag}-{n:05d} e.V." for n in range(per_round)],

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from rest_framework import serializers
 
 from budgets.api.serializers import (
@@ -201,7 +202,14 @@ class RoundOverviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     selection_quota = serializers.IntegerField(source="round.selection_quota")
     selected_count = serializers.IntegerField()
     state_counts = serializers.DictField(child=serializers.IntegerField())
-    applications = RoundLineSerializer(source="rows", many=True)
+    applications_url = serializers.SerializerMethodField(
+        help_text="The round's applications with their figures, a page at a time."
+    )
+
+    def get_applications_url(self, totals: Any) -> str:
+        url = reverse("api:round-applications", args=[totals.round.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class VisibleApplicationField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

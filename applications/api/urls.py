@@ -20,6 +20,7 @@ from .views import (
     ChangeHistoryView,
     HistoryView,
     PartnerRegionViewSet,
+    RoundApplicationsView,
     RoundOverviewView,
     TransitionOptionsView,
     TransitionView,
@@ -79,6 +80,11 @@ urlpatterns = [
         name="budget-import-confirm",
     ),
     path("rounds/<int:pk>/overview/", RoundOverviewView.as_view(), name="round-overview"),
+    path(
+        "rounds/<int:pk>/overview/applications/",
+        RoundApplicationsView.as_view(),
+        name="round-applications",
+    ),
     path(
         "applications/<int:application_pk>/budget.xlsx",
         ApplicationWorkbookView.as_view(),

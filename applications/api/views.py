@@ -27,7 +27,9 @@ from ..models import Application, ApplicationTransition, PartnerRegion
 from ..selectors import (
     TRANSITION_NAMES,
     application_history,
-    round_with_rows,
+    round_applications,
+    round_rows,
+    round_totals,
     transition_options,
 )
 from ..services import (
@@ -46,6 +48,7 @@ from .serializers import (
     PartnerRegionInput,
     PartnerRegionSerializer,
     RecordedChangeSerializer,
+    RoundLineSerializer,
     RoundOverviewSerializer,
     TransitionInput,
     TransitionOptionSerializer,
@@ -219,4 +222,28 @@ class RoundOverviewView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
-        return Response(RoundOverviewSerializer(round_with_rows(round_)).data)
+        totals = round_totals([round_])[0]
+        return Response(RoundOverviewSerializer(totals, context={"request": request}).data)
+
+
+@extend_schema(summary="A round's applications with their budget figures, by cluster name")
+class RoundApplicationsView(generics.ListAPIView):  # type: ignore[type-arg]
+    """The rows of the round page's table, a page at a time (the overview has the totals)."""
+
+    permission_classes = (ReadsAll,)
+    serializer_class = RoundLineSerializer
+    filter_backends: list[Any] = []  # by cluster name, as on the round page
+
+    def get_round(self) -> Round:
+        return get_object_or_404(Round.objects.select_related("programme"), pk=self.kwargs["pk"])
+
+    def get_queryset(self) -> QuerySet[Application]:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular's stand-in view
+            return Application.objects.none()
+        return round_applications(self.get_round())
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        round_ = self.get_round()
+        page = self.paginate_queryset(round_applications(round_))
+        rows = round_rows(round_, page or [])
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)

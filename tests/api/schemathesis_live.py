@@ -67,6 +67,7 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
         ("/api/v1/budget-lines/{id}/", "id"): [w.draft_line.pk, w.implementation_line.pk],
         ("/api/v1/rounds/{id}/", "id"): [w.round.pk],
         ("/api/v1/rounds/{id}/overview/", "id"): [w.round.pk],
+        ("/api/v1/rounds/{id}/overview/applications/", "id"): [w.round.pk],
         ("/api/v1/programmes/{id}/", "id"): [w.round.programme_id],
         ("/api/v1/clusters/{id}/", "id"): [w.cluster.pk],
         ("/api/v1/organisations/{id}/", "id"): [w.company.pk, w.newcomer.pk],

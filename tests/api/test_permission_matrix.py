@@ -176,6 +176,10 @@ MATRIX: dict[str, Row] = {
     "api/v1/rounds/<int:pk>/overview/": Row(
         lambda w: f"/api/v1/rounds/{w.round.pk}/overview/", get((401, 200, 403, 403, 200, 403))
     ),
+    "api/v1/rounds/<int:pk>/overview/applications/": Row(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/overview/applications/",
+        get((401, 200, 403, 403, 200, 403)),
+    ),
     "api/v1/rounds/<int:pk>/budget.xlsx": Row(
         lambda w: f"/api/v1/rounds/{w.round.pk}/budget.xlsx",
         get((401, 200, 403, 403, 200, 403)),

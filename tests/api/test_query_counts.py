@@ -213,7 +213,10 @@ ENDPOINTS = {
     "round overview": Endpoint(
         lambda w: f"/api/v1/rounds/{w.round.pk}/overview/",
         add_applicant,
-        size=lambda data: len(data["applications"]),
+        size=lambda data: sum(data["state_counts"].values()),
+    ),
+    "round applications": Endpoint(
+        lambda w: f"/api/v1/rounds/{w.round.pk}/overview/applications/", add_applicant
     ),
 }
 

@@ -2,6 +2,8 @@
 the concept budget once selected, the implementation budget once approved (planned before); a
 declined implementation counts nowhere, a withdrawn application commits nothing."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -28,6 +30,7 @@ def figures_everywhere(round_, officer) -> dict[str, tuple[str, str]]:
     api = APIClient()
     api.force_authenticate(officer)
     answer = api.get(f"/api/v1/rounds/{round_.pk}/overview/").json()
+    rows = api.get(answer["applications_url"]).json()["results"]
     with translation.override("en"):
         built = round_workbook(round_, by=officer)
     workbook = reopen(built.to_bytes())
@@ -37,6 +40,10 @@ def figures_everywhere(round_, officer) -> dict[str, tuple[str, str]]:
             f"{overview.planned.funding_amount:.2f}",
         ),
         "api": (answer["committed"]["funding_amount"], answer["planned"]["funding_amount"]),
+        "api rows": (
+            f"{sum(Decimal(row['committed']['funding_amount']) for row in rows):.2f}",
+            f"{sum(Decimal(row['planned']['funding_amount']) for row in rows):.2f}",
+        ),
         "workbook": (
             f"{cover_value(built, workbook, COMMITTED):.2f}",
             f"{cover_value(built, workbook, PLANNED):.2f}",
@@ -46,7 +53,7 @@ def figures_everywhere(round_, officer) -> dict[str, tuple[str, str]]:
 
 def expect(committed, planned) -> dict[str, tuple[str, str]]:
     pair = (f"{committed:.2f}", f"{planned:.2f}")
-    return {"page": pair, "api": pair, "workbook": pair}
+    return {"page": pair, "api": pair, "api rows": pair, "workbook": pair}
 
 
 def test_committed_concept_phase_plans_the_implementation(budget, officer):

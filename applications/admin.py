@@ -39,8 +39,8 @@ from programmes.models import Round
 from programmes.services import round_create, round_update
 
 from . import access
-from .models import Application, ApplicationTransition, PartnerRegion
-from .selectors import transition_option, transition_options
+from .models import Application, ApplicationTransition, PartnerRegion, RoundFigures
+from .selectors import totals_of, transition_option, transition_options
 from .services import (
     OUTLINE_FIELDS,
     PERIOD_FIELDS,
@@ -397,3 +397,21 @@ class ApplicationTransitionAdmin(ReadOnlyAdmin):
     list_select_related = ["application__round__programme", "application__cluster", "by"]
     search_fields = ["application__title", "application__cluster__name", "by__username", "comment"]
     date_hierarchy = "at"
+
+
+@admin.register(RoundFigures)
+class RoundFiguresAdmin(ReadOnlyAdmin):
+    """Each round's applications and budget figures summed per state, what the round pages
+    read: kept by every change of an application or its budget."""
+
+    list_display = ["round", "applications", "committed"]
+    list_select_related = ["round__programme"]
+    search_fields = ["round__programme__short_name", "round__programme__name"]
+
+    @admin.display(description=_("applications"))
+    def applications(self, row: RoundFigures) -> int:
+        return sum(values[0] for values in row.by_state.values())
+
+    @admin.display(description=_("committed funding"))
+    def committed(self, row: RoundFigures) -> str:
+        return format_eur(totals_of(row.round, row.by_state).committed.funding_amount)

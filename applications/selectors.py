@@ -19,9 +19,9 @@ from budgets.summary import BudgetSummary, Capped
 from programmes.access import is_officer_for, is_own_cluster_management
 from programmes.models import Cluster, Round
 
-from . import access
+from . import access, round_figures
 from .guards import Guard, Refusal, round_accepts_outlines
-from .models import Application, ApplicationTransition
+from .models import Application, ApplicationTransition, RoundFigures
 from .querysets import ApplicationQuerySet
 from .states import IMPLEMENTATION_APPROVED_STATES, IMPLEMENTATION_PLANNED_STATES, SELECTED_STATES
 
@@ -263,23 +263,25 @@ def _summed(rows: Iterable[dict[str, Any]]) -> tuple[Figures, Figures]:
 
 
 def round_totals(rounds: Sequence[Round]) -> list[RoundTotals]:
-    """The totals of these rounds in one query, however many applications they have."""
-    grouped = (
-        Application.objects.filter(round__in=[round_.pk for round_ in rounds])
-        .order_by()
-        .values("round_id", "state")
-        .annotate(count=Count("pk"), **_FIGURE_SUMS)
-    )
-    by_round: dict[int, list[dict[str, Any]]] = {round_.pk: [] for round_ in rounds}
-    for row in grouped:
-        by_round[row["round_id"]].append(row)
-    totals = []
-    for round_ in rounds:
-        rows = by_round[round_.pk]
-        committed, planned = _summed(rows)
-        counts = {row["state"]: row["count"] for row in rows}
-        totals.append(RoundTotals(round_, counts, committed, planned))
-    return totals
+    """The totals of these rounds from their stored per-state sums (``RoundFigures``), in one
+    query however many applications they have; a round without its row yet is summed now."""
+    ids = [round_.pk for round_ in rounds]
+    by_round = {pk: row.by_state for pk, row in RoundFigures.objects.in_bulk(ids).items()}
+    missing = [pk for pk in ids if pk not in by_round]
+    if missing:
+        by_round.update(round_figures.grouped(missing))
+    return [totals_of(round_, by_round[round_.pk]) for round_ in rounds]
+
+
+def totals_of(round_: Round, by_state: dict[str, list[Any]]) -> RoundTotals:
+    """A round's totals from its per-state sums (``RoundFigures.by_state``)."""
+    rows = [
+        {"state": state, **dict(zip(figures.ALL_FIELDS, map(Decimal, sums), strict=True))}
+        for state, (_count, *sums) in by_state.items()
+    ]
+    committed, planned = _summed(rows)
+    counts = {state: values[0] for state, values in by_state.items()}
+    return RoundTotals(round_, counts, committed, planned)
 
 
 def round_applications(round_: Round) -> ApplicationQuerySet:

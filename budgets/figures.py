@@ -16,6 +16,7 @@ from .arithmetic import Figures
 from .models import BudgetFigures, Phase
 from .protocols import BudgetedApplication
 from .selectors import budget_summaries
+from .signals import figures_stored
 
 AMOUNTS = ("eligible_amount", "grant_amount", "projektpauschale_amount")
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -52,13 +53,15 @@ def computed(applications: Sequence[BudgetedApplication]) -> list[BudgetFigures]
 
 
 def figures_store(applications: Sequence[BudgetedApplication]) -> None:
-    """Store the figures of these applications as their summaries compute them now."""
+    """Store the figures of these applications as their summaries compute them now, and tell
+    whoever sums them (``budgets.signals.figures_stored``), in the same transaction."""
     BudgetFigures.objects.bulk_create(
         computed(applications),
         update_conflicts=True,
         unique_fields=["application"],
         update_fields=ALL_FIELDS,
     )
+    figures_stored.send(BudgetFigures, application_ids=[a.pk for a in applications])
 
 
 def _applications() -> "models.QuerySet[Any]":

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from applications.models import Application, PartnerRegion
+from applications.round_figures import round_figures_refresh
 from applications.services import default_periods
 from budgets.models import BudgetPosition
 from programmes.access import Role
@@ -187,4 +188,5 @@ def put_in_state_for_test(application: Application, state: str) -> Application:
     through ``applications.services.application_transition`` (see ``bring_to`` in
     ``tests/applications/conftest.py`` and ``select`` in ``tests/budgets/support.py``)."""
     Application.objects.filter(pk=application.pk).update(state=state)
+    round_figures_refresh([application.round_id])  # as a saved application's round would be
     return Application.objects.with_programme().get(pk=application.pk)

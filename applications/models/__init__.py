@@ -6,10 +6,12 @@ from .application import (
     ApplicationTransitionQuerySet,
     PartnerRegion,
 )
+from .round_figures import RoundFigures
 
 __all__ = [
     "Application",
     "ApplicationTransition",
     "ApplicationTransitionQuerySet",
     "PartnerRegion",
+    "RoundFigures",
 ]

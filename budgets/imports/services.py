@@ -468,18 +468,30 @@ def budget_import_confirm(
     )
 
 
+def _previewed(
+    application: BudgetedApplication, parsed: Parsed, token: str, by: Any
+) -> dict[str, Any] | None:
+    """What the preview's token signed, if it is this user's preview of this very file."""
+    max_age = getattr(settings, "BUDGET_IMPORT_TOKEN_MAX_AGE", 3600)
+    try:
+        payload: dict[str, Any] = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    previewed = (payload.get("a"), payload.get("f"), payload.get("u"))
+    return payload if previewed == (application.pk, parsed.digest, by.pk) else None
+
+
 def _confirm(application: BudgetedApplication, parsed: Parsed, token: str, by: Any) -> None:
     """Write the parsed file if it is the one previewed with ``token`` and the budget is as the
     preview found it."""
+    payload = _previewed(application, parsed, token, by)
+    # A change since the preview comes before the file's problems: they may stem from it (a
+    # read-only "last change" cell no longer matching the line it shows).
+    if payload is not None and budget_fingerprint(application) != payload["b"]:
+        raise ImportRefused([problem(Code.CHANGED_MEANWHILE, CHANGED_MEANWHILE)])
     if parsed.problems:
         raise ImportRefused(parsed.problems)
-    max_age = getattr(settings, "BUDGET_IMPORT_TOKEN_MAX_AGE", 3600)
-    try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
-    except signing.BadSignature as error:
-        raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)]) from error
-    previewed = (payload.get("a"), payload.get("f"), payload.get("u"))
-    if previewed != (application.pk, parsed.digest, by.pk):
+    if payload is None:
         raise ImportRefused([problem(Code.TOKEN_INVALID, TOKEN_INVALID)])
     with transaction.atomic():
         locked = lock_application(application)

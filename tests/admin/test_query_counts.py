@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from applications.models import Application, ApplicationTransition, PartnerRegion
+from applications.models import Application, ApplicationTransition, PartnerRegion, RoundFigures
 from applications.services import application_transition
 from budgets.models import BudgetFigures, BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
 from kernel.history import save_with_history
@@ -83,6 +83,7 @@ def _figures(officer) -> None:
 
 MAKERS: dict[type, Callable] = {
     BudgetFigures: _figures,
+    RoundFigures: lambda officer: _application(),  # its round's figures
     Application: lambda officer: _application(),
     Round: lambda officer: RoundFactory(),
     PartnerRegion: lambda officer: _application(),

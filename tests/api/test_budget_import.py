@@ -2,6 +2,7 @@
 the filled-in file (multipart), confirm with the same file and the preview's token. Refused
 uploads answer 413, 415 or 422 with every problem located, and write nothing."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -139,6 +140,39 @@ def test_a_budget_changed_after_the_preview_is_a_409(budget, api_as, manager_a):
         eligible_amount=Decimal("1.00"),
         by=manager_a,
     )
+    before = database_state()
+
+    refused = post_confirm(manager, budget, data, token)
+
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "changed_meanwhile"
+    assert database_state() == before
+
+
+def test_a_change_a_day_after_the_preview_is_a_409_not_the_read_only_cell_it_alters(
+    budget, api_as, manager_a
+):
+    """The file shows each line's last change (read-only); a line changed later no longer
+    matches it. The budget changed since the preview is the reason to give, not that cell."""
+    manager = api_as("manager_a")
+    data = edited(download(manager, budget), set_cell("eligible_amount", MIDDLE, 100))
+    token = post_preview(manager, budget, data).json()["token"]
+    line = BudgetLine.objects.get(
+        grantee=budget.company,
+        year=budget.application.implementation_start_on.year,
+        position__code="0837",
+    )
+    budget_line_save(
+        application=budget.application,
+        phase=line.phase,
+        rd_project=line.rd_project,
+        grantee=line.grantee,
+        year=line.year,
+        position=line.position,
+        eligible_amount=line.eligible_amount + 1,
+        by=manager_a,
+    )
+    BudgetLine.objects.filter(pk=line.pk).update(updated_at=line.updated_at + timedelta(days=1))
     before = database_state()
 
     refused = post_confirm(manager, budget, data, token)

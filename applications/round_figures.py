@@ -1,0 +1,55 @@
+"""The per-state sums of each round (``RoundFigures``), kept in step with the applications and
+their stored budget figures: refreshed, under the round's row lock, in the transaction of every
+change of an application (saved or deleted) and of every budget change (``budgets.signals
+.figures_stored``). A round without a row yet is summed when read (``grouped``)."""
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from budgets.figures import ALL_FIELDS
+from kernel.money import CENT
+from programmes.models import Round
+
+from .models import Application, RoundFigures
+
+_SUMS = {name: Sum(f"budget_figures__{name}") for name in ALL_FIELDS}
+
+
+def grouped(round_ids: Sequence[int]) -> dict[int, dict[str, list[Any]]]:
+    """Per round and state: [count, the six sums], summed now in one query."""
+    rows = (
+        Application.objects.filter(round_id__in=round_ids)
+        .order_by()
+        .values("round_id", "state")
+        .annotate(count=Count("pk"), **_SUMS)
+    )
+    by_round: dict[int, dict[str, list[Any]]] = {pk: {} for pk in round_ids}
+    for row in rows:
+        sums = [str(Decimal(row[name] or 0).quantize(CENT)) for name in ALL_FIELDS]
+        by_round[row["round_id"]][row["state"]] = [row["count"], *sums]
+    return by_round
+
+
+def round_figures_refresh(round_ids: Iterable[int]) -> None:
+    """Sum the rounds again and store it; each round's row lock is taken first (in id order, as
+    the workflow takes it after the application's), so two changes in a round follow each other."""
+    ids = sorted(set(round_ids))
+    if not ids:
+        return
+    list(Round.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    RoundFigures.objects.bulk_create(
+        [RoundFigures(round_id=pk, by_state=by_state) for pk, by_state in grouped(ids).items()],
+        update_conflicts=True,
+        unique_fields=["round"],
+        update_fields=["by_state"],
+    )
+
+
+def round_figures_refresh_for(application_ids: Iterable[int]) -> None:
+    rounds = Application.objects.filter(pk__in=list(application_ids)).values_list(
+        "round_id", flat=True
+    )
+    round_figures_refresh(rounds.distinct())

@@ -301,6 +301,12 @@ def _stored_figures(application: Application) -> Any:
         return None
 
 
+def stored_total(application: Application) -> Figures:
+    """Both phases' figures of an application loaded with ``budget_figures``."""
+    stored = _stored_figures(application)
+    return figures.stored(stored, Phase.CONCEPT) + figures.stored(stored, Phase.IMPLEMENTATION)
+
+
 def round_rows(round_: Round, applications: Iterable[Application]) -> list[RoundRow]:
     cap = round_.programme.cluster_cap_amount
     rows = []

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from budgets.forms import add_service_error
 from budgets.grid import cap_rows
-from budgets.selectors import budget_summaries, budget_summary
+from budgets.selectors import budget_summary
 from budgets.violations import BudgetRuleError, Rule
 from programmes.access import cluster_id_of, is_auditor, is_cluster_manager, is_officer, is_reviewer
 from programmes.models import Cluster, Round
@@ -40,6 +40,7 @@ from .selectors import (
     cluster_sectors,
     rounds_open_for_outlines,
     state_counts,
+    stored_total,
     transition_option,
     transition_options,
 )
@@ -190,11 +191,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
     counts = state_counts(base)
     state = chosen.get("state") or ""
-    page = Paginator(base.in_states([state]) if state else base, PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listed = (base.in_states([state]) if state else base).select_related("budget_figures")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     applications = list(page.object_list)
-    summaries = budget_summaries(applications)
     query = request.GET.copy()
     query.pop("page", None)
     without_state = query.copy()
@@ -205,7 +204,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "rows": [(a, summaries[a.pk]) for a in applications],
+            "rows": [(a, stored_total(a)) for a in applications],
             "state_counts": [(s, counts.get(s.value, 0)) for s in State],
             "total_count": sum(counts.values()),
             "chosen_state": state,

@@ -168,21 +168,3 @@ def user_in_cluster(db):
         return user_with_role(f"manager-{cluster.pk}", Role.CLUSTER_MANAGEMENT, cluster)
 
     return user_in_cluster_
-
-
-def test_queue_shows_each_applications_total_funding_from_its_budget(officer, queue):
-    manager = user_with_role("optonet-manager", Role.CLUSTER_MANAGEMENT, queue["optics"].cluster)
-    budget_line_save(
-        application=queue["optics"],
-        phase=Phase.CONCEPT,
-        grantee=queue["optics"].cluster.management_organisation,
-        year=queue["optics"].concept_start_on.year,
-        position=position("AZA", "0812"),
-        eligible_amount=Decimal("1234.56"),
-        by=manager,
-    )
-    response = browser(officer).get(reverse("applications:list"))
-    totals = {a.cluster.name: total.funding_amount for a, total in response.context["rows"]}
-    assert totals["Optonet"] == Decimal("1234.56")  # the management: 100 %, no Projektpauschale
-    assert totals["BioRegio"] == Decimal("0.00")
-    assert "1.234,56" in response.content.decode() or "1,234.56" in response.content.decode()

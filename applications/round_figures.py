@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from budgets.figures import ALL_FIELDS
@@ -39,13 +40,14 @@ def round_figures_refresh(round_ids: Iterable[int]) -> None:
     ids = sorted(set(round_ids))
     if not ids:
         return
-    list(Round.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    RoundFigures.objects.bulk_create(
-        [RoundFigures(round_id=pk, by_state=by_state) for pk, by_state in grouped(ids).items()],
-        update_conflicts=True,
-        unique_fields=["round"],
-        update_fields=["by_state"],
-    )
+    with transaction.atomic():  # the caller's, or its own when called outside one
+        list(Round.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        RoundFigures.objects.bulk_create(
+            [RoundFigures(round_id=pk, by_state=sums) for pk, sums in grouped(ids).items()],
+            update_conflicts=True,
+            unique_fields=["round"],
+            update_fields=["by_state"],
+        )
 
 
 def round_figures_refresh_for(application_ids: Iterable[int]) -> None:
@@ -53,3 +55,8 @@ def round_figures_refresh_for(application_ids: Iterable[int]) -> None:
         "round_id", flat=True
     )
     round_figures_refresh(rounds.distinct())
+
+
+def round_figures_fill_missing(**_kwargs: Any) -> None:
+    """After ``migrate``: sum the rounds that have no row yet (a database from before them)."""
+    round_figures_refresh(Round.objects.filter(figures__isnull=True).values_list("pk", flat=True))

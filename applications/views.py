@@ -38,8 +38,8 @@ from .selectors import (
     application_history,
     application_queue,
     cluster_sectors,
+    queue_state_counts,
     rounds_open_for_outlines,
-    state_counts,
     stored_total,
     transition_option,
     transition_options,
@@ -183,16 +183,16 @@ def application_list(request: HttpRequest) -> HttpResponse:
     filters.is_valid()
     chosen = getattr(filters, "cleaned_data", {})
     chosen_round = chosen.get("round")
-    base = application_queue(
-        request.user,
-        sector=chosen.get("sector") or "",
-        round_id=chosen_round.pk if chosen_round else None,
-        search=(chosen.get("q") or "").strip(),
-    )
-    counts = state_counts(base)
+    sector: str = chosen.get("sector") or ""
+    round_id: int | None = chosen_round.pk if chosen_round else None
+    search: str = (chosen.get("q") or "").strip()
+    base = application_queue(request.user, sector=sector, round_id=round_id, search=search)
+    counts = queue_state_counts(request.user, sector=sector, round_id=round_id, search=search)
     state = chosen.get("state") or ""
     listed = (base.in_states([state]) if state else base).select_related("budget_figures")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(listed, PAGE_SIZE)
+    paginator.count = counts.get(state, 0) if state else sum(counts.values())  # known already
+    page = paginator.get_page(request.GET.get("page"))
     applications = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

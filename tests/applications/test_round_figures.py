@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from applications.models import Application, RoundFigures
-from applications.round_figures import grouped
+from applications.round_figures import grouped, round_figures_fill_missing
 from applications.selectors import round_totals
 from applications.states import State
 from budgets.models import BudgetLine
@@ -85,3 +85,9 @@ def test_a_round_without_its_row_is_summed_when_read(application_a, manager_a, o
     )
     assert again.state_counts == {State.DRAFT: 1}
     assert grouped([open_round.pk])[open_round.pk][State.DRAFT][1] == "250.00"
+
+
+def test_migrate_sums_the_rounds_a_database_from_before_lacked(application_a, open_round):
+    RoundFigures.objects.all().delete()
+    round_figures_fill_missing()
+    assert assert_stored_as_summed(open_round)[State.DRAFT][0] == 1

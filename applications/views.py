@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from budgets.forms import add_service_error
 from budgets.grid import cap_rows
 from budgets.selectors import budget_summary
 from budgets.violations import BudgetRuleError, Rule
+from kernel.paging import IdsFirstPaginator
 from programmes.access import cluster_id_of, is_auditor, is_cluster_manager, is_officer, is_reviewer
 from programmes.models import Cluster, Round
 
@@ -190,7 +190,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     counts = queue_state_counts(request.user, sector=sector, round_id=round_id, search=search)
     state = chosen.get("state") or ""
     listed = (base.in_states([state]) if state else base).select_related("budget_figures")
-    paginator = Paginator(listed, PAGE_SIZE)
+    paginator = IdsFirstPaginator(listed, PAGE_SIZE)
     paginator.count = counts.get(state, 0) if state else sum(counts.values())  # known already
     page = paginator.get_page(request.GET.get("page"))
     applications = list(page.object_list)

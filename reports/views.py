@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from applications.states import State
 from kernel.charts import Bar, bar_chart
 from kernel.downloads import xlsx_response
 from kernel.money import format_eur
+from kernel.paging import IdsFirstPaginator
 from programmes import access
 from programmes.models import Round
 
@@ -106,7 +106,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
     overviews = _overviews()
     overview = next(o for o in overviews if o.round.pk == round_.pk)
-    page = Paginator(round_applications(round_), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(round_applications(round_), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     sectors = committed_by_sector(round_)
     states = [(state, overview.state_counts.get(state.value, 0)) for state in State]
     charts = [

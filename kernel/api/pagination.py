@@ -1,9 +1,10 @@
 """Pages of every API list, at the same cost whatever the table's size.
 
-A page is read with one more row than it shows, which says whether a next page exists without
-counting. The ``count`` is exact up to ``API_EXACT_COUNT_LIMIT`` rows (default 10,000: counting
-that many stays cheap); beyond it, PostgreSQL's planner estimates it and ``count_is_exact`` is
-false, so no request counts a million rows. Deep pages cost their offset; filters narrow a list
+A page is read, ids first (``kernel.paging``), with one more row than it shows, which says
+whether a next page exists without counting. The ``count`` is exact up to
+``API_EXACT_COUNT_LIMIT`` rows (default 10,000: counting that many stays cheap); beyond it,
+PostgreSQL's planner estimates it and ``count_is_exact`` is false, so no request counts a
+million rows. Deep pages cost their offset; filters narrow a list
 better than paging far into it.
 """
 
@@ -20,6 +21,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from ..paging import rows_by_ids
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int | None:
@@ -66,7 +69,10 @@ class Pagination(PageNumberPagination):
         if not self.number:
             raise NotFound(_("“%(page)s” is not a page number.") % {"page": raw})
         start = (self.number - 1) * size
-        rows = list(queryset[start : start + size + 1])
+        if isinstance(queryset, QuerySet):
+            rows = rows_by_ids(queryset, start, start + size + 1)
+        else:
+            rows = list(queryset[start : start + size + 1])
         self.has_next = len(rows) > size
         rows = rows[:size]
         if self.number > 1 and not rows:

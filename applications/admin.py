@@ -410,8 +410,8 @@ class RoundFiguresAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("applications"))
     def applications(self, row: RoundFigures) -> int:
-        return sum(values[0] for values in row.by_state.values())
+        return totals_of(row.round, row.by_sector).application_count
 
     @admin.display(description=_("committed funding"))
     def committed(self, row: RoundFigures) -> str:
-        return format_eur(totals_of(row.round, row.by_state).committed.funding_amount)
+        return format_eur(totals_of(row.round, row.by_sector).committed.funding_amount)

@@ -19,18 +19,22 @@ from .models import Application, RoundFigures
 _SUMS = {name: Sum(f"budget_figures__{name}") for name in ALL_FIELDS}
 
 
-def grouped(round_ids: Sequence[int]) -> dict[int, dict[str, list[Any]]]:
-    """Per round and state: [count, the six sums], summed now in one query."""
+BySector = dict[str, dict[str, list[Any]]]
+
+
+def grouped(round_ids: Sequence[int]) -> dict[int, BySector]:
+    """Per round, cluster sector and state: [count, the six sums], summed now in one query."""
     rows = (
         Application.objects.filter(round_id__in=round_ids)
         .order_by()
-        .values("round_id", "state")
+        .values("round_id", "cluster__sector", "state")
         .annotate(count=Count("pk"), **_SUMS)
     )
-    by_round: dict[int, dict[str, list[Any]]] = {pk: {} for pk in round_ids}
+    by_round: dict[int, BySector] = {pk: {} for pk in round_ids}
     for row in rows:
         sums = [str(Decimal(row[name] or 0).quantize(CENT)) for name in ALL_FIELDS]
-        by_round[row["round_id"]][row["state"]] = [row["count"], *sums]
+        sector = by_round[row["round_id"]].setdefault(row["cluster__sector"], {})
+        sector[row["state"]] = [row["count"], *sums]
     return by_round
 
 
@@ -43,10 +47,10 @@ def round_figures_refresh(round_ids: Iterable[int]) -> None:
     with transaction.atomic():  # the caller's, or its own when called outside one
         list(Round.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
         RoundFigures.objects.bulk_create(
-            [RoundFigures(round_id=pk, by_state=sums) for pk, sums in grouped(ids).items()],
+            [RoundFigures(round_id=pk, by_sector=sums) for pk, sums in grouped(ids).items()],
             update_conflicts=True,
             unique_fields=["round"],
-            update_fields=["by_state"],
+            update_fields=["by_sector"],
         )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -233,6 +233,7 @@ class RoundTotals:
     state_counts: dict[str, int]
     committed: Figures
     planned: Figures
+    committed_by_sector: dict[str, Figures] = field(default_factory=dict)  # largest first
     rows: Sequence[RoundRow] = ()
 
     @property
@@ -246,9 +247,6 @@ class RoundTotals:
     @property
     def envelope_headroom_amount(self) -> Decimal:
         return Decimal(self.round.envelope_amount) - self.committed.funding_amount
-
-
-_FIGURE_SUMS = {name: Sum(f"budget_figures__{name}") for name in figures.ALL_FIELDS}
 
 
 def _summed(rows: Iterable[dict[str, Any]]) -> tuple[Figures, Figures]:
@@ -266,22 +264,36 @@ def round_totals(rounds: Sequence[Round]) -> list[RoundTotals]:
     """The totals of these rounds from their stored per-state sums (``RoundFigures``), in one
     query however many applications they have; a round without its row yet is summed now."""
     ids = [round_.pk for round_ in rounds]
-    by_round = {pk: row.by_state for pk, row in RoundFigures.objects.in_bulk(ids).items()}
+    by_round = {pk: row.by_sector for pk, row in RoundFigures.objects.in_bulk(ids).items()}
     missing = [pk for pk in ids if pk not in by_round]
     if missing:
         by_round.update(round_figures.grouped(missing))
     return [totals_of(round_, by_round[round_.pk]) for round_ in rounds]
 
 
-def totals_of(round_: Round, by_state: dict[str, list[Any]]) -> RoundTotals:
-    """A round's totals from its per-state sums (``RoundFigures.by_state``)."""
-    rows = [
-        {"state": state, **dict(zip(figures.ALL_FIELDS, map(Decimal, sums), strict=True))}
-        for state, (_count, *sums) in by_state.items()
-    ]
-    committed, planned = _summed(rows)
-    counts = {state: values[0] for state, values in by_state.items()}
-    return RoundTotals(round_, counts, committed, planned)
+def totals_of(round_: Round, by_sector: round_figures.BySector) -> RoundTotals:
+    """A round's totals from its sums per sector and state (``RoundFigures.by_sector``)."""
+
+    def rows(by_state: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        return [
+            {"state": state, **dict(zip(figures.ALL_FIELDS, map(Decimal, sums), strict=True))}
+            for state, (_count, *sums) in by_state.items()
+        ]
+
+    every = [row for by_state in by_sector.values() for row in rows(by_state)]
+    committed, planned = _summed(every)
+    counts: Counter[str] = Counter()
+    for by_state in by_sector.values():
+        counts.update({state: values[0] for state, values in by_state.items()})
+    sectors = {sector: _summed(rows(by_state))[0] for sector, by_state in by_sector.items()}
+    by_funding = sorted(sectors.items(), key=lambda item: (-item[1].funding_amount, item[0]))
+    return RoundTotals(
+        round_,
+        dict(counts),
+        committed,
+        planned,
+        committed_by_sector={s: f for s, f in by_funding if f.funding_amount},
+    )
 
 
 def round_applications(round_: Round) -> ApplicationQuerySet:
@@ -327,22 +339,6 @@ def round_with_rows(round_: Round) -> RoundTotals:
     """A round's totals with every application's row (the API's round overview)."""
     totals = round_totals([round_])[0]
     return replace(totals, rows=round_rows(round_, round_applications(round_)))
-
-
-def committed_by_sector(round_: Round) -> dict[str, Figures]:
-    """The committed money of a round per cluster sector, largest first, in one query."""
-    grouped = (
-        Application.objects.filter(round=round_)
-        .order_by()
-        .values("cluster__sector", "state")
-        .annotate(**_FIGURE_SUMS)
-    )
-    by_sector: dict[str, list[dict[str, Any]]] = {}
-    for row in grouped:
-        if row["state"] in SELECTED_STATES:
-            by_sector.setdefault(row["cluster__sector"], []).append(row)
-    totals = {sector: _summed(rows)[0] for sector, rows in by_sector.items()}
-    return dict(sorted(totals.items(), key=lambda item: (-item[1].funding_amount, item[0])))
 
 
 def application_queue(

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_noop
 
 from applications.selectors import (
     RoundTotals,
-    committed_by_sector,
     round_applications,
     round_rows,
     round_totals,
@@ -109,7 +108,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = IdsFirstPaginator(round_applications(round_), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    sectors = committed_by_sector(round_)
+    sectors = overview.committed_by_sector
     states = [(state, overview.state_counts.get(state.value, 0)) for state in State]
     charts = [
         _rounds_chart(overviews),

@@ -235,7 +235,14 @@ class RoundApplicationsView(generics.ListAPIView):  # type: ignore[type-arg]
     filter_backends: list[Any] = []  # by cluster name, as on the round page
 
     def get_round(self) -> Round:
-        return get_object_or_404(Round.objects.select_related("programme"), pk=self.kwargs["pk"])
+        if not hasattr(self, "_round"):
+            rounds = Round.objects.select_related("programme")
+            self._round = get_object_or_404(rounds, pk=self.kwargs["pk"])
+        return self._round
+
+    def known_count(self) -> int:
+        """The round's stored sums know how many applications it has: no count query."""
+        return round_totals([self.get_round()])[0].application_count
 
     def get_queryset(self) -> QuerySet[Application]:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular's stand-in view

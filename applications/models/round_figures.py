@@ -1,20 +1,20 @@
-"""A round's applications counted and their stored budget figures summed per state."""
+"""A round's applications counted and their stored budget figures summed per sector and state."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class RoundFigures(models.Model):
-    """Per state of a round: how many applications and the sums of their budget figures
-    (``budgets.BudgetFigures``), kept in the transaction of every change that moves them
-    (``applications.round_figures``), so the round pages read a row per round instead of
-    summing every application. ``by_state``: state → [count, then the six figure sums of
-    ``budgets.figures.ALL_FIELDS`` as decimal strings]."""
+    """Per cluster sector and state of a round: how many applications and the sums of their
+    budget figures (``budgets.BudgetFigures``), kept in the transaction of every change that
+    moves them (``applications.round_figures``), so the round pages read a row per round
+    instead of summing every application. ``by_sector``: sector → state → [count, then the six
+    figure sums of ``budgets.figures.ALL_FIELDS`` as decimal strings]."""
 
     round = models.OneToOneField(
         "programmes.Round", on_delete=models.CASCADE, primary_key=True, related_name="figures"
     )
-    by_state = models.JSONField(default=dict)
+    by_sector = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("round figures")

@@ -77,7 +77,10 @@ class Pagination(PageNumberPagination):
         rows = rows[:size]
         if self.number > 1 and not rows:
             raise NotFound(_("Page %(page)s is past the last page.") % {"page": self.number})
-        if isinstance(queryset, QuerySet):
+        known = getattr(view, "known_count", None)  # a view that knows its list's length
+        if known is not None:
+            self.count, self.count_is_exact = known(), True
+        elif isinstance(queryset, QuerySet):
             self.count, self.count_is_exact = counted(queryset)
         else:
             self.count, self.count_is_exact = len(queryset), True

@@ -207,11 +207,14 @@ def first_bytes(session: requests.Session, url: str) -> tuple[float, float, int]
     """Seconds to the export's first byte (its header line) and to its first 64 KB of rows."""
     started = time.perf_counter()
     with session.get(url, stream=True, timeout=600) as response:
-        chunks = response.iter_content(1)
-        next(chunks, b"")
-        first = time.perf_counter() - started
-        response.raw.read(64 * 1024)
-        return first, time.perf_counter() - started, response.status_code
+        received, first = 0, None
+        for chunk in response.iter_content(chunk_size=None):  # as the server sends them
+            if first is None and chunk:
+                first = time.perf_counter() - started
+            received += len(chunk)
+            if received >= 64 * 1024:
+                break
+        return first or 0.0, time.perf_counter() - started, response.status_code
 
 
 def measure(

@@ -73,7 +73,7 @@ def _quota_chart(overviews: list[RoundTotals]) -> str:
     )
 
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # rows of a round's table, as in the review queue
 
 
 def _overviews() -> list[RoundTotals]:
@@ -105,9 +105,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=pk)
     overviews = _overviews()
     overview = next(o for o in overviews if o.round.pk == round_.pk)
-    page = IdsFirstPaginator(round_applications(round_), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = IdsFirstPaginator(round_applications(round_), PAGE_SIZE)
+    paginator.count = overview.application_count  # known from the round's sums
+    page = paginator.get_page(request.GET.get("page"))
     sectors = overview.committed_by_sector
     states = [(state, overview.state_counts.get(state.value, 0)) for state in State]
     charts = [

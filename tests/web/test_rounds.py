@@ -117,3 +117,23 @@ def test_round_page_query_count_does_not_grow_with_the_applications(officer, ope
     few = count()
     add(4)
     assert count() == few
+
+
+def test_round_table_pages_25_rows_by_cluster_name_and_counts_from_the_rounds_sums(
+    officer, open_round
+):
+    for number in range(27):
+        ApplicationFactory(round=open_round, cluster=ClusterFactory(name=f"Cluster {number:02}"))
+    client = browser(officer)
+    url = reverse("reports:round", args=[open_round.pk])
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+    second = client.get(url, {"page": 2})
+    names = [row.application.cluster.name for row in first.context["rows"]]
+    assert names == [f"Cluster {number:02}" for number in range(25)]
+    assert [row.application.cluster.name for row in second.context["rows"]] == [
+        "Cluster 25",
+        "Cluster 26",
+    ]
+    assert "27 applications" in first.content.decode()
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]  # known from the sums

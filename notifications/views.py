@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications.models import Application
 from applications.views import cluster_home_context
 from applications.views import home as applications_home
-from programmes.access import is_auditor, is_cluster_manager, is_officer, is_reviewer
+from programmes.access import is_auditor, is_cluster_manager, is_officer
 
 from . import access, selectors
 from .models import REQUIRED_KINDS, Actor, Mode, NotificationKind
@@ -45,12 +45,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """Every role's home: the task list (overdue first, then by date), and for a cluster
     management its applications and open calls below it."""
     user = request.user
-    tasks = selectors.tasks_for(user)
     if is_cluster_manager(user):
-        context = {**cluster_home_context(request), "tasks": tasks}
+        context = {**cluster_home_context(request), "tasks": selectors.tasks_for(user)}
         return render(request, "notifications/cluster_home.html", context)
-    if is_officer(user) or is_auditor(user) or is_reviewer(user):
-        return render(request, "notifications/home.html", {"tasks": tasks})
+    if is_officer(user) or is_auditor(user):
+        return render(request, "notifications/home.html", {"tasks": selectors.tasks_for(user)})
+    # Jury members land on their reviews (their task list), users without a role are told so.
     return applications_home(request)
 
 

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.urls import reverse
 
 from applications.services import application_transition
-from applications.states import State
 from competition.services import reviewer_assign
 from correspondence.services import message_post
 from kernel import clock
@@ -55,14 +54,16 @@ def test_submission_mails_officers_and_colleagues_and_confirms_with_the_receipt(
     )
     german = mail_to(mailed["manager_a"])
     assert "eingereicht" in german.subject  # the state in the submitter's language
-    assert german.attachments and german.attachments[0][2] == "application/pdf"
+    assert german.attachments
+    assert german.attachments[0][2] == "application/pdf"
     assert german.attachments[0][1].startswith(b"%PDF")
     english = mail_to(mailed["officer"])
     assert "submitted" in english.subject
     link = f"http://127.0.0.1:8000{reverse('applications:detail', args=[application_a.pk])}"
     assert link in english.body
     html, media = english.alternatives[0]
-    assert media == "text/html" and f'href="{link}"' in html
+    assert media == "text/html"
+    assert f'href="{link}"' in html
 
 
 def test_an_officers_step_mails_only_the_cluster_management(
@@ -80,10 +81,14 @@ def test_an_officers_step_mails_only_the_cluster_management(
 def test_rolled_back_transition_notifies_and_mails_nobody(
     mailed, application_a, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+    def submit_then_fail() -> None:
         with transaction.atomic():
             application_transition(application=application_a, name="submit", by=mailed["manager_a"])
             raise RuntimeError("the request failed after the transition")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        submit_then_fail()
+    assert callbacks == []
     assert Notification.objects.count() == 0
     assert Delivery.objects.count() == 0
     assert mail.outbox == []
@@ -126,7 +131,8 @@ def test_mail_server_down_keeps_the_delivery_and_retries_it_with_backoff(
     assert Delivery.objects.get(pk=waiting.first().pk).attempts == 1
     # The officers see them.
     page = browser(mailed["officer"]).get(reverse("notifications:failed"))
-    assert page.status_code == 200 and "mail server down" in page.content.decode()
+    assert page.status_code == 200
+    assert "mail server down" in page.content.decode()
     # The server is back, the retry is due: every one is sent, once.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with clock.frozen_at(clock.now() + timedelta(hours=1)):

@@ -24,7 +24,6 @@ from .texts import notification_text
 
 logger = logging.getLogger(__name__)
 
-SUBJECT = gettext_noop("[InterSpiN] %(text)s")
 DIGEST_SUBJECT = gettext_noop("[InterSpiN] Your daily digest: %(count)s notifications")
 
 
@@ -47,7 +46,7 @@ def _message(delivery: Delivery, notifications: list[Notification]) -> EmailMult
     if delivery.is_digest:
         subject = _(DIGEST_SUBJECT) % {"count": len(items)}
     else:
-        subject = _(SUBJECT) % {"text": items[0]["text"]}
+        subject = f"[InterSpiN] {items[0]['text']}"
     context = {"items": items, "recipient": delivery.recipient, "is_digest": delivery.is_digest}
     mail = EmailMultiAlternatives(
         subject=" ".join(subject.split())[:200],

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from applications.services import application_transition
+from applications.states import State
 from competition.services import reviewer_assign
 from correspondence.services import message_post
 from kernel import clock
@@ -18,6 +19,7 @@ from notifications.delivery import deliveries_retry
 from notifications.models import Delivery, Notification, NotificationKind
 from programmes.access import Role
 
+from ..applications.conftest import bring_to
 from ..factories import user_with_role
 from ..web.conftest import browser
 from .conftest import addressed
@@ -155,3 +157,43 @@ def test_a_delivery_is_given_up_after_the_last_attempt(
     with clock.frozen_at(clock.now() + timedelta(days=2)):
         assert deliveries_retry() == 0
     assert Delivery.objects.filter(attempts=2).count() == 3
+
+
+# Who each step of the way to the implementation phase tells: the cluster management's own
+# steps the officers and its colleagues (a submission confirms itself to the submitter too),
+# the officers' steps the cluster management.
+TOLD = {
+    "submit": {"officer", "manager_a", "colleague_a"},
+    "start_review": {"manager_a", "colleague_a"},
+    "select": {"manager_a", "colleague_a"},
+    "start_concept_phase": {"manager_a", "colleague_a"},
+    "propose_implementation": {"officer", "colleague_a"},
+    "approve_implementation": {"manager_a", "colleague_a"},
+}
+
+
+def test_each_transition_mails_exactly_the_people_concerned_in_their_language(
+    mailed, application_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bring_to(
+            application_a,
+            State.IMPLEMENTATION_PHASE,
+            officer=mailed["officer"],
+            manager=mailed["manager_a"],
+        )
+    by_address = {user.email: name for name, user in mailed.items()}
+    for name, told in TOLD.items():
+        notified = Notification.objects.filter(
+            kind=NotificationKind.TRANSITION, params__transition=name
+        )
+        assert {by_address[n.recipient.email] for n in notified} == told, name
+    # Each notification was mailed once, to its recipient, in their language.
+    transitions = Notification.objects.filter(kind=NotificationKind.TRANSITION)
+    mails = mail.outbox  # the jury members the selection needs have no address
+    assert len(mails) == transitions.count()
+    for message in mails:
+        german = by_address[message.to[0]] in ("manager_a", "colleague_a")
+        assert (" ist jetzt " in message.subject) == german, message.subject
+        assert (" is now " in message.subject) == (not german), message.subject
+    assert not [m for m in mail.outbox if by_address[m.to[0]] in ("auditor", "manager_b")]

@@ -103,15 +103,17 @@ def notify(
     link: str,
 ) -> list[Notification]:
     """Write a notification for each recipient, in the caller's transaction; mail it at once,
-    keep it for the digest, or (where the user turned the kind off) only show it in the inbox,
-    as each recipient chose. The e-mails are queued when the transaction commits."""
+    keep it for the digest, or (where the user turned the kind off, or has no address) only
+    show it in the inbox, as each recipient chose. The e-mails are queued on commit."""
     users = {user.pk: user for user in recipients}
     modes = dict(
         Preference.objects.filter(user__in=list(users), kind=kind).values_list("user_id", "mode")
     )
     with transaction.atomic():
         now = clock.now()
-        at_once = [pk for pk in users if modes.get(pk, Mode.AT_ONCE) == Mode.AT_ONCE]
+        # Users without an address see it in the inbox only.
+        mailed = {pk for pk, user in users.items() if user.email}
+        at_once = [pk for pk in mailed if modes.get(pk, Mode.AT_ONCE) == Mode.AT_ONCE]
         deliveries = {
             delivery.recipient_id: delivery
             for delivery in Delivery.objects.bulk_create(
@@ -127,7 +129,7 @@ def notify(
                 link=link,
                 created_at=now,
                 delivery=deliveries.get(pk),
-                awaits_digest=modes.get(pk) == Mode.DIGEST,
+                awaits_digest=pk in mailed and modes.get(pk) == Mode.DIGEST,
             )
             for pk in users
         )

@@ -192,6 +192,7 @@ def test_each_transition_mails_exactly_the_people_concerned_in_their_language(
     transitions = Notification.objects.filter(kind=NotificationKind.TRANSITION)
     mails = mail.outbox  # the jury members the selection needs have no address
     assert len(mails) == transitions.count()
+    assert Delivery.objects.count() == len(mails)  # none for those without an address
     for message in mails:
         german = by_address[message.to[0]] in ("manager_a", "colleague_a")
         assert (" ist jetzt " in message.subject) == german, message.subject

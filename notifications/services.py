@@ -347,6 +347,18 @@ def deadline_set(
     return deadline
 
 
+def delivery_retry(*, delivery: Delivery, by: Any) -> None:
+    """An officer sends a failed or waiting e-mail again now (the mail server or the address
+    fixed), with its attempts counted afresh."""
+    if not access.can_see_deliveries(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).exclude(state=Delivery.State.SENT).update(
+            state=Delivery.State.PENDING, attempts=0, next_attempt_at=clock.now()
+        )
+        transaction.on_commit(lambda: deliver.enqueue(delivery.pk))
+
+
 def deadline_mark_done(*, deadline: Deadline, by: Any) -> Deadline:
     """An officer records that what was due has come in (a statement, say)."""
     if not access.can_set_deadline(by, deadline.application):

@@ -22,4 +22,9 @@ urlpatterns = [
     path("notifications/read/", views.mark_all_read_view, name="mark-all-read"),
     path("notifications/preferences/", views.preferences_view, name="preferences"),
     path("notifications/failed/", views.failed_deliveries_view, name="failed"),
+    path(
+        "notifications/failed/<int:delivery_pk>/retry/",
+        views.delivery_retry_view,
+        name="delivery-retry",
+    ),
 ]

@@ -27,6 +27,7 @@ from .services import (
     MAY_NOT_SET,
     deadline_mark_done,
     deadline_set,
+    delivery_retry,
     mail_language_set,
     notifications_mark_read,
     preference_set,
@@ -36,6 +37,7 @@ from .texts import notification_text
 DEADLINE_SAVED = gettext_noop("The deadline was saved and those who must act were told.")
 DEADLINE_DONE = gettext_noop("The deadline is marked done.")
 PREFERENCES_SAVED = gettext_noop("Your e-mail preferences were saved.")
+RETRYING = gettext_noop("The e-mail is being sent again.")
 PAGE_SIZE = 25
 
 
@@ -235,3 +237,14 @@ def failed_deliveries_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(selectors.failed_deliveries(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/failed.html", {"page": page})
+
+
+@login_required
+@require_POST
+def delivery_retry_view(request: HttpRequest, delivery_pk: int) -> HttpResponse:
+    if not access.can_see_deliveries(request.user):
+        raise PermissionDenied
+    delivery = get_object_or_404(selectors.failed_deliveries(), pk=delivery_pk)
+    delivery_retry(delivery=delivery, by=request.user)
+    messages.success(request, _(RETRYING))
+    return redirect("notifications:failed")

@@ -189,6 +189,9 @@ PAGES: dict[str, Page] = {
     ),
     "notifications:preferences": Page("manager_a", lambda w: reverse("notifications:preferences")),
     "notifications:failed": Page("officer", lambda w: reverse("notifications:failed")),
+    "notifications:delivery-retry": Page(
+        "officer", lambda w: reverse("notifications:delivery-retry", args=[1]), 405
+    ),
 }
 
 # Routes whose work does not depend on how many applications, budgets or clusters there are.

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kernel import clock
-from notifications.models import Deadline, DeadlineKind, Notification, NotificationKind
+from notifications.models import Deadline, DeadlineKind, Delivery, Notification, NotificationKind
 from notifications.services import deadline_set, notify
 
 from ..factories import ApplicationFactory, ClusterFactory, RoundFactory
@@ -69,13 +70,13 @@ def test_deadline_add_answers_each_persona(request, persona, status, concept):
     assert made.count() == (1 if persona == "officer" else 0)
 
 
-@pytest.mark.parametrize("name", ["deadline-move", "deadline-done"])
+@pytest.mark.parametrize("name", ["notifications:deadline-move", "notifications:deadline-done"])
 @pytest.mark.parametrize(
     ("persona", "status"),
     [("officer", 302), ("manager_a", 403), ("manager_b", 404), ("auditor", 403)],
 )
 def test_deadline_move_and_done_answer_each_persona(request, persona, status, name, deadline):
-    url = reverse(f"notifications:{name}", args=[deadline.application_id, deadline.pk])
+    url = reverse(name, args=[deadline.application_id, deadline.pk])
     response = browser(user_of(request, persona)).post(
         url, {"due_on": FUTURE, "reason": "The partner region's elections."}
     )
@@ -85,10 +86,15 @@ def test_deadline_move_and_done_answer_each_persona(request, persona, status, na
     assert changed == (persona == "officer")
 
 
-@pytest.mark.parametrize("name", ["deadline-add", "deadline-move", "deadline-done"])
+@pytest.mark.parametrize(
+    "name",
+    ["notifications:deadline-add", "notifications:deadline-move", "notifications:deadline-done"],
+)
 def test_deadline_writes_send_the_anonymous_to_login(name, deadline):
-    args = [deadline.application_id] + ([] if name == "deadline-add" else [deadline.pk])
-    assert_login_redirect(browser(None).post(reverse(f"notifications:{name}", args=args), {}))
+    args = [deadline.application_id]
+    if name != "notifications:deadline-add":
+        args.append(deadline.pk)
+    assert_login_redirect(browser(None).post(reverse(name, args=args), {}))
 
 
 def test_moving_a_deadline_without_a_reason_is_refused_and_nothing_changes(officer, deadline):
@@ -112,17 +118,36 @@ def test_a_due_date_in_the_past_is_refused_with_the_dates(officer, concept):
     assert not concept.deadlines.filter(kind=DeadlineKind.OFFICER_SET).exists()
 
 
-@pytest.mark.parametrize("name", ["inbox", "preferences"])
+@pytest.mark.parametrize("name", ["notifications:inbox", "notifications:preferences"])
 @pytest.mark.parametrize("persona", ["officer", "manager_a", "manager_b", "auditor"])
 def test_own_pages_answer_every_role(request, persona, name):
-    assert (
-        browser(user_of(request, persona)).get(reverse(f"notifications:{name}")).status_code == 200
-    )
+    response = browser(user_of(request, persona)).get(reverse(name))
+    assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["inbox", "preferences", "failed", "mark-all-read"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "notifications:inbox",
+        "notifications:preferences",
+        "notifications:failed",
+        "notifications:mark-all-read",
+    ],
+)
 def test_own_pages_send_the_anonymous_to_login(db, name):
-    assert_login_redirect(browser(None).get(reverse(f"notifications:{name}")))
+    assert_login_redirect(browser(None).get(reverse(name)))
+
+
+@pytest.mark.parametrize("persona", ["officer", "manager_a", "manager_b", "auditor"])
+def test_mark_all_read_marks_only_the_own(request, persona, manager_a, application_a):
+    mine = a_notification(manager_a, application_a)
+    user = user_of(request, persona)
+    theirs = a_notification(user, application_a) if persona != "manager_a" else mine
+    assert browser(user).post(reverse("notifications:mark-all-read")).status_code == 302
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert theirs.read_at is not None
+    assert (mine.read_at is not None) == (persona == "manager_a")
 
 
 @pytest.mark.parametrize(
@@ -280,3 +305,37 @@ def test_lists_cost_the_same_queries_for_few_and_many(
     few = count_queries(client, reverse(url))
     more_applications(officer, manager_a, programme, 12)
     assert count_queries(client, reverse(url)) == few
+
+
+@pytest.fixture
+def failed_delivery(manager_a, application_a) -> Delivery:
+    manager_a.email = "martha@example.org"
+    manager_a.save()
+    a_notification(manager_a, application_a)
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.FAILED, attempts=8, last_error="SMTPServerDisconnected"
+    )
+    return delivery
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("officer", 302), ("manager_a", 403), ("manager_b", 403), ("auditor", 403)],
+)
+def test_delivery_retry_is_for_officers(
+    request, persona, status, failed_delivery, django_capture_on_commit_callbacks
+):
+    url = reverse("notifications:delivery-retry", args=[failed_delivery.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser(user_of(request, persona)).post(url)
+    assert response.status_code == status
+    failed_delivery.refresh_from_db()
+    expected = Delivery.State.SENT if persona == "officer" else Delivery.State.FAILED
+    assert failed_delivery.state == expected
+    assert len(mail.outbox) == (1 if persona == "officer" else 0)
+
+
+def test_delivery_retry_sends_the_anonymous_to_login(failed_delivery):
+    url = reverse("notifications:delivery-retry", args=[failed_delivery.pk])
+    assert_login_redirect(browser(None).post(url))

@@ -232,6 +232,7 @@ ACCESS_TESTED_IN = {
     "notifications:mark-all-read": "tests/notifications/test_pages.py",
     "notifications:preferences": "tests/notifications/test_pages.py",
     "notifications:failed": "tests/notifications/test_pages.py",
+    "notifications:delivery-retry": "tests/notifications/test_pages.py",
 }
 PORTAL_NAMESPACES = (
     "applications",

@@ -139,7 +139,12 @@ class NotificationReadView(APIView):
 class NotificationReadAllView(APIView):
     permission_classes = [OwnInbox]
 
-    @extend_schema(request=None, responses=UnreadCountSerializer, summary="Mark all as read")
+    @extend_schema(
+        request=None,
+        responses=UnreadCountSerializer,
+        summary="Mark all as read",
+        operation_id="notifications_read_all",
+    )
     def post(self, request: Request) -> Response:
         notifications_mark_read(user=request.user)
         return Response({"unread": 0})

@@ -130,6 +130,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _cluster_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "applications/home.html", cluster_home_context(request))
+
+
+def cluster_home_context(request: HttpRequest) -> dict[str, Any]:
+    """The cluster management's applications, next steps and open calls (the notifications'
+    home page adds the task list to them)."""
     user = request.user
     cluster_id = cluster_id_of(user)
     applications = access.applications_visible_to(user).with_programme().order_by("-round__number")
@@ -143,15 +149,11 @@ def _cluster_home(request: HttpRequest) -> HttpResponse:
         )
         for application in applications
     ]
-    return render(
-        request,
-        "applications/home.html",
-        {
-            "rows": rows,
-            "cluster": Cluster.objects.filter(pk=cluster_id).first() if cluster_id else None,
-            "open_rounds": rounds_open_for_outlines(cluster_id) if cluster_id else [],
-        },
-    )
+    return {
+        "rows": rows,
+        "cluster": Cluster.objects.filter(pk=cluster_id).first() if cluster_id else None,
+        "open_rounds": rounds_open_for_outlines(cluster_id) if cluster_id else [],
+    }
 
 
 @login_required

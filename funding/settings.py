@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "competition",
     "correspondence",
     "reports",
+    "notifications",
     "exports",
     "demo",
     # Operation: the cache table migration, /health/, the request log, the static-files check.
@@ -143,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "funding.context_processors.portal",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -271,6 +273,11 @@ EMAIL_USE_SSL = bool(_email.get("ssl")) or env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Notifications (issue 14): the portal's address for links in e-mails, and the retries of an
+# e-mail that failed (NOTIFICATION_RETRY_MINUTES, doubling, NOTIFICATION_MAX_ATTEMPTS in all).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+NOTIFICATION_RETRY_MINUTES = int(os.environ.get("NOTIFICATION_RETRY_MINUTES", "5"))
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
 
 # One cache shared by every worker: by default a database table (created by `migrate`, see
 # funding/ops/migrations), so no other server is needed; CACHE_URL=redis://… for Redis.

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from applications.views import home
 from funding.ops.health import health
+from notifications.views import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("competition.urls")),
     path("applications/", include("applications.urls")),
     path("applications/", include("correspondence.urls")),
+    # Deadlines under applications/<pk>/deadlines/, the inbox and preferences under notifications/.
+    path("", include("notifications.urls")),
     path("", include("applications.budget_urls")),
     path("rounds/", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

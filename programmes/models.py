@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -66,6 +67,23 @@ class Programme(models.Model):
     max_funding_rate = PercentField(_("maximum funding rate (%)"), default=Decimal("100.00"))
     projektpauschale_rate = PercentField(
         _("Projektpauschale (% of a university's grant)"), default=Decimal("20.00")
+    )
+    # The due dates that follow from the workflow and the grant conditions (notifications app).
+    interim_statement_due_month = models.PositiveSmallIntegerField(
+        _("interim statement for year N: due month of N+1"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    interim_statement_due_day = models.PositiveSmallIntegerField(
+        _("interim statement for year N: due day of N+1"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    final_statement_due_months = models.PositiveSmallIntegerField(
+        _("final statement: due months after the end of funding"), default=6
+    )
+    implementation_proposal_due_months = models.PositiveSmallIntegerField(
+        _("implementation proposal: due months before the concept phase ends"), default=3
     )
 
     class Meta:

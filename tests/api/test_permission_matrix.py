@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from budgets.imports import budget_import_preview
+from notifications.models import Notification
 
 from ..exports.support import finished_export
 from ..factories import position
@@ -134,6 +135,17 @@ def export_of_a(w: World, rest: str = "") -> str:
     """Manager A's finished flat export (h-tasks): A, officers and auditors read it."""
     job = finished_export(User.objects.get(username="martha-manager-a"))
     return f"/api/v1/exports/{job.pk}/{rest}"
+
+
+def deadline_of_a(w: World) -> int:
+    """The first deadline the concept phase of A's second application made due."""
+    return w.concept.deadlines.order_by("pk").values_list("pk", flat=True)[0]
+
+
+def notification_of_a() -> int:
+    """A notification of manager A's (the officer's steps on A's applications wrote some)."""
+    mine = Notification.objects.filter(recipient__username="martha-manager-a").order_by("pk")
+    return mine.values_list("pk", flat=True)[0]
 
 
 def under(w: World, application: str, rest: str = "") -> str:
@@ -510,6 +522,56 @@ MATRIX: dict[str, Row] = {
         get(A_READS),
         content_type="application/pdf",
         error_content_type="application/json",
+    ),
+    # Deadlines, the task list and the inbox (issue 14): an application's deadlines are read
+    # like its cluster and set or moved by officers; notifications are their recipient's own.
+    "api/v1/applications/<int:application_pk>/deadlines/": Row(
+        lambda w: under(w, "concept", "deadlines/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {
+                    "title": "Letters of intent of the partners abroad",
+                    "due_on": "2099-06-30",
+                    "reason": "Agreed in the meeting of the jury.",
+                },
+                officers_write(201),
+            ),
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/deadlines/<int:pk>/": Row(
+        lambda w: under(w, "concept", f"deadlines/{deadline_of_a(w)}/"),
+        {
+            "GET": (None, A_READS),
+            "PATCH": (
+                lambda w: {"due_on": "2099-06-30", "reason": "The partner's election."},
+                officers_write(200),
+            ),
+        },
+    ),
+    "api/v1/tasks/": Row(lambda w: "/api/v1/tasks/", get(EVERYONE_READS)),
+    "api/v1/notifications/": Row(lambda w: "/api/v1/notifications/", get(EVERYONE_READS)),
+    "api/v1/notifications/unread-count/": Row(
+        lambda w: "/api/v1/notifications/unread-count/", get(EVERYONE_READS)
+    ),
+    "api/v1/notifications/read/": Row(
+        lambda w: "/api/v1/notifications/read/",
+        {"POST": (lambda w: {}, (401, 200, 200, 200, 200, 200))},
+    ),
+    # Manager A's notification: only they may mark it; to everyone else it is absent.
+    "api/v1/notifications/<int:pk>/read/": Row(
+        lambda w: f"/api/v1/notifications/{notification_of_a()}/read/",
+        {"POST": (lambda w: {}, (401, 404, 200, 404, 404, 404))},
+    ),
+    "api/v1/notification-preferences/": Row(
+        lambda w: "/api/v1/notification-preferences/",
+        {
+            "GET": (None, EVERYONE_READS),
+            "PUT": (
+                lambda w: {"language": "en", "modes": {"message_posted": "digest"}},
+                (401, 200, 200, 200, 200, 200),
+            ),
+        },
     ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",

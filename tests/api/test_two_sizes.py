@@ -23,7 +23,13 @@ from demo.scale import seed_scale
 
 from .conftest import World
 from .routes import api_routes
-from .test_permission_matrix import MATRIX, PERSONAS, export_of_a
+from .test_permission_matrix import (
+    MATRIX,
+    PERSONAS,
+    deadline_of_a,
+    export_of_a,
+    notification_of_a,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +58,7 @@ def project(w: World) -> int:
 
 
 PAGES: dict[str, Page] = {
-    "home": Page("officer", lambda w: reverse("home"), 302),  # to the officer's queue
+    "home": Page("officer", lambda w: reverse("home")),  # the officer's task list
     "applications:list": Page("officer", lambda w: reverse("applications:list")),
     "applications:create": Page(
         "manager_a", lambda w: reverse("applications:create", args=[w.spare_round.pk]), 405
@@ -163,6 +169,29 @@ PAGES: dict[str, Page] = {
         app("correspondence:document-download", "draft", lambda w: w.outline_document.pk),
     ),
     "accounts:lockouts": Page("officer", lambda w: reverse("accounts:lockouts")),
+    # Deadlines, the inbox, preferences and failed e-mails (issue 14).
+    "notifications:deadlines": Page("officer", app("notifications:deadlines")),
+    "notifications:deadline-add": Page("officer", app("notifications:deadline-add"), 405),
+    "notifications:deadline-move": Page(
+        "officer", app("notifications:deadline-move", "concept", deadline_of_a), 405
+    ),
+    "notifications:deadline-done": Page(
+        "officer", app("notifications:deadline-done", "concept", deadline_of_a), 405
+    ),
+    "notifications:inbox": Page("manager_a", lambda w: reverse("notifications:inbox")),
+    "notifications:mark-read": Page(
+        "manager_a",
+        lambda w: reverse("notifications:mark-read", args=[notification_of_a()]),
+        405,
+    ),
+    "notifications:mark-all-read": Page(
+        "manager_a", lambda w: reverse("notifications:mark-all-read"), 405
+    ),
+    "notifications:preferences": Page("manager_a", lambda w: reverse("notifications:preferences")),
+    "notifications:failed": Page("officer", lambda w: reverse("notifications:failed")),
+    "notifications:delivery-retry": Page(
+        "officer", lambda w: reverse("notifications:delivery-retry", args=[1]), 405
+    ),
 }
 
 # Routes whose work does not depend on how many applications, budgets or clusters there are.

@@ -222,6 +222,17 @@ ACCESS_TESTED_IN = {
     "correspondence:document-attach": "tests/correspondence/test_pages.py",
     "correspondence:document-remove": "tests/correspondence/test_pages.py",
     "correspondence:document-download": "tests/correspondence/test_pages.py",
+    # Deadlines, the inbox, preferences and failed e-mails (issue 14).
+    "notifications:deadlines": "tests/notifications/test_pages.py",
+    "notifications:deadline-add": "tests/notifications/test_pages.py",
+    "notifications:deadline-move": "tests/notifications/test_pages.py",
+    "notifications:deadline-done": "tests/notifications/test_pages.py",
+    "notifications:inbox": "tests/notifications/test_pages.py",
+    "notifications:mark-read": "tests/notifications/test_pages.py",
+    "notifications:mark-all-read": "tests/notifications/test_pages.py",
+    "notifications:preferences": "tests/notifications/test_pages.py",
+    "notifications:failed": "tests/notifications/test_pages.py",
+    "notifications:delivery-retry": "tests/notifications/test_pages.py",
 }
 PORTAL_NAMESPACES = (
     "applications",
@@ -231,6 +242,7 @@ PORTAL_NAMESPACES = (
     "reports",
     "exports",
     "accounts",
+    "notifications",
 )
 
 

@@ -1,5 +1,6 @@
 """The home page: a cluster management's applications with state, next step and deadline; an
-open call to start from; officers land in the review queue and auditors at the rounds."""
+open call to start from; officers and auditors land on their task list (issue 14), which
+leads to the review queue and the rounds."""
 
 from datetime import timedelta
 
@@ -99,14 +100,21 @@ def test_officers_cannot_start_an_application_for_a_cluster(officer, open_round)
     assert not Application.objects.exists()
 
 
-def test_officer_home_is_the_review_queue(officer):
+def test_officer_home_is_the_task_list_leading_to_the_review_queue(officer):
+    # Issue 14: every role's home shows its task list; the queue and rounds are a click away.
     response = browser(officer).get(reverse("home"))
-    assert response["Location"] == reverse("applications:list")
+    assert response.status_code == 200
+    assert response.templates[0].name == "notifications/home.html"
+    page = response.content.decode()
+    assert f'href="{reverse("applications:list")}"' in page
+    assert f'href="{reverse("reports:rounds")}"' in page
 
 
-def test_auditor_home_is_the_rounds(auditor):
+def test_auditor_home_is_the_task_list_leading_to_the_rounds(auditor):
     response = browser(auditor).get(reverse("home"))
-    assert response["Location"] == reverse("reports:rounds")
+    assert response.status_code == 200
+    assert response.templates[0].name == "notifications/home.html"
+    assert f'href="{reverse("reports:rounds")}"' in response.content.decode()
 
 
 def test_user_without_role_is_told_so(db):

@@ -1,0 +1,42 @@
+"""The changes that notify, heard inside their transactions: the workflow's history row (every
+transition writes one), a reviewer's assignment and a posted message. The lower apps do not know
+this one; the work is the services'."""
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from applications.models import ApplicationTransition
+from competition.models import ReviewerAssignment
+from correspondence.models import Message
+from correspondence.signals import message_posted
+
+from .services import (
+    deadlines_follow,
+    notify_message_posted,
+    notify_review_assigned,
+    notify_transition,
+)
+
+
+@receiver(post_save, sender=ApplicationTransition, dispatch_uid="notifications-transition")
+def on_transition(
+    sender: type[ApplicationTransition], instance: ApplicationTransition, created: bool, **_: Any
+) -> None:
+    if created:
+        deadlines_follow(transition=instance)
+        notify_transition(transition=instance)
+
+
+@receiver(post_save, sender=ReviewerAssignment, dispatch_uid="notifications-review-assigned")
+def on_review_assigned(
+    sender: type[ReviewerAssignment], instance: ReviewerAssignment, created: bool, **_: Any
+) -> None:
+    if created:
+        notify_review_assigned(application=instance.application, reviewer=instance.reviewer)
+
+
+@receiver(message_posted, dispatch_uid="notifications-message-posted")
+def on_message_posted(sender: type[Message], message: Message, **_: Any) -> None:
+    notify_message_posted(application=message.application, author=message.author)

@@ -1,0 +1,48 @@
+"""The words of a notification, made from its kind and parameters in the language active when it
+is shown or mailed (a notification is written once and read in either language)."""
+
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from applications.states import State
+from kernel.dates import format_day
+
+from .models import DeadlineKind, NotificationKind, deadline_label
+
+TEXTS = {
+    NotificationKind.TRANSITION: gettext_noop("“%(application)s” is now %(state)s (%(by)s)."),
+    NotificationKind.REVIEW_ASSIGNED: gettext_noop("You were asked to review “%(application)s”."),
+    NotificationKind.DEADLINE_SET: gettext_noop(
+        "“%(application)s”: %(deadline)s is now due on %(due)s. Reason: %(reason)s"
+    ),
+    NotificationKind.MESSAGE_POSTED: gettext_noop("“%(application)s”: a new message from %(by)s."),
+    NotificationKind.REMINDER: gettext_noop(
+        "“%(application)s”: %(deadline)s is due on %(due)s, in %(days)s days."
+    ),
+    NotificationKind.OVERDUE: gettext_noop(
+        "“%(application)s”: %(deadline)s was due on %(due)s and is overdue."
+    ),
+}
+COMMENT = gettext_noop("Comment: %(comment)s")
+
+
+def notification_text(kind: str, params: dict[str, Any]) -> str:
+    """The notification's sentence (and the transition's comment) in the active language."""
+    values = dict(params)
+    if "state" in values:
+        values["state"] = str(State(values["state"]).label)
+    if "due" in values:
+        values["due"] = format_day(date.fromisoformat(values["due"]))
+    if "deadline_kind" in values:
+        values["deadline"] = deadline_label(
+            DeadlineKind(values["deadline_kind"]),
+            values.get("deadline_year"),
+            values.get("deadline_title", ""),
+        )
+    text = _(TEXTS[NotificationKind(kind)]) % values
+    if values.get("comment"):
+        text += " " + _(COMMENT) % {"comment": values["comment"]}
+    return text

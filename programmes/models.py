@@ -67,6 +67,16 @@ class Programme(models.Model):
     projektpauschale_rate = PercentField(
         _("Projektpauschale (% of a university's grant)"), default=Decimal("20.00")
     )
+    aza_spend_days = models.PositiveSmallIntegerField(
+        _("expenditure basis: days to spend a payment"),
+        default=42,
+        help_text=_("An AZA grantee spends money drawn down within this many days of payment."),
+    )
+    drawdown_grace_days = models.PositiveSmallIntegerField(
+        _("days after a year's end its money may still be drawn down"),
+        default=31,
+        help_text=_("After that the year is closed: its unused grant lapses."),
+    )
 
     class Meta:
         verbose_name = _("programme")

@@ -26,6 +26,7 @@ urlpatterns = [
     # switches them to a background job above the size threshold.
     path("", include("exports.api.urls")),
     path("", include("correspondence.api.urls")),
+    path("", include("disbursements.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^", NotFoundView.as_view(), name="not-found"),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from applications.models import Application
+from applications.querysets import ApplicationQuerySet
 from kernel.roles import cluster_id_of, is_auditor, is_officer, is_payment_officer
 
 from .models import DrawdownRequest, PaymentRun
@@ -22,9 +23,9 @@ def can_read_all_drawdowns(user: Any) -> bool:
     return is_officer(user) or is_payment_officer(user) or is_auditor(user)
 
 
-def applications_with_drawdowns(user: Any) -> QuerySet[Application]:
+def applications_with_drawdowns(user: Any) -> ApplicationQuerySet:
     """The applications whose grantees' drawdowns ``user`` may read."""
-    applications = Application.objects.all()
+    applications: ApplicationQuerySet = Application.objects.all()
     if can_read_all_drawdowns(user):
         return applications
     cluster_id = cluster_id_of(user)

@@ -151,17 +151,13 @@ def spending_overdue(drawdowns: QuerySet[DrawdownRequest]) -> QuerySet[DrawdownR
     """The paid AZA requests whose spending is not reported and whose window has passed. The
     window is the programme's, so the last day is compared per row in Python over the paid,
     unreported rows only."""
-    candidates = with_amounts(
-        drawdowns.filter(
-            state=DrawdownState.PAID, spend_by_on__isnull=False, spent_reported_on__isnull=True
-        )
-    )
+    candidates = drawdowns.filter(
+        state=DrawdownState.PAID, spend_by_on__isnull=False, spent_reported_on__isnull=True
+    ).select_related("application__round__programme")
     now = today()
     overdue = [
         row.pk
-        for row in candidates.only(
-            "pk", "state", "spend_by_on", "paid_on", "spent_reported_on", "application"
-        ).select_related("application__round__programme")
+        for row in candidates
         if is_spending_overdue(row, row.application.round.programme.aza_spend_days, now)
     ]
     return with_amounts(drawdowns.filter(pk__in=overdue))

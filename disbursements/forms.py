@@ -7,10 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budgets.grantees import GranteeGrant
 from budgets.models import BudgetPosition
 from kernel.forms import AmountField
-
-from .grants import GranteeGrant
 
 POSITION_ROWS = 3
 NO_POSITION = _("Give at least one position with an amount.")

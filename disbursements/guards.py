@@ -3,7 +3,7 @@
 Each guard is a django-fsm condition (true when the request may go ahead) and lists its
 refusals with the numbers. The service runs them under the application's row lock, on saving a
 draft and on submitting it; the approved grant comes from the budget summary
-(``disbursements.grants``).
+(``budgets.grantees``).
 """
 
 from collections.abc import Callable
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from applications.guards import Refusal
 from applications.states import State
+from budgets.grantees import ZERO, GranteeGrant, grantee_grant
 from budgets.models import Phase
 from budgets.selectors import budget_summary
 from kernel import clock
@@ -26,7 +27,6 @@ from kernel.dates import format_day
 from kernel.money import format_eur
 from programmes.models import Basis
 
-from .grants import ZERO, GranteeGrant, grantee_grant
 from .statements import interim_statement_overdue
 from .states import COUNTED_STATES
 

@@ -23,6 +23,7 @@ from kernel.money import MoneyField
 from programmes.models import Organisation
 
 from . import guards, predicates
+from .querysets import DrawdownQuerySet
 from .states import DrawdownState
 
 
@@ -135,6 +136,8 @@ class DrawdownRequest(FSMModelMixin, models.Model):
     spent_reported_on = models.DateField(_("reported as spent on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = DrawdownQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("drawdown request")

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_noop
 
 from applications.guards import Refusal
 from applications.models import Application
+from budgets.grantees import ZERO, grantee_grants
 from budgets.selectors import budget_summaries
 from programmes.models import Basis
 
 from . import predicates
-from .grants import ZERO, grantee_grants
 from .guards import Guard, today
 from .models import DrawdownRequest, DrawdownTransition, PaymentRun
 from .states import COUNTED_STATES, DrawdownState

@@ -4,7 +4,7 @@ Wired now so that the submit guard already asks it; the statements arrive with t
 (statements and change requests), and until then no statement is ever overdue.
 """
 
-from .grants import GranteeKey
+from budgets.grantees import GranteeKey
 
 
 def interim_statement_overdue(application_id: int, key: GranteeKey) -> bool:

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.models import Application
 from applications.services import TransitionError
+from budgets.grantees import grantee_grants
 from budgets.selectors import budget_summary
 from kernel.downloads import xlsx_response
 from kernel.roles import cluster_id_of
 
 from . import access, selectors
 from .forms import DrawdownForm, PaymentRunPayForm, SpentForm, TransitionForm
-from .grants import grantee_grants
 from .guards import RUNNING_STATES, today
 from .models import DrawdownPosition, DrawdownRequest, PaymentRun
 from .services import (

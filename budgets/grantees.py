@@ -1,13 +1,14 @@
-"""The approved grant of each grantee per calendar year, read from the budget summary (never
-summed again here), and what its drawdowns leave of it."""
+"""The approved funding of each grantee per calendar year, read from the budget summary (never
+summed again here): what drawdowns are checked against and the workbooks show beside them."""
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgets.models import Phase
-from budgets.summary import BudgetSummary, GranteeBlock
 from programmes.models import Organisation
+
+from .models import Phase
+from .summary import BudgetSummary, GranteeBlock
 
 ZERO = Decimal("0.00")
 

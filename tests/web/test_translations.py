@@ -14,7 +14,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES"
-SOURCE_DIRS = ("applications", "budgets", "programmes", "competition", "reports", "funding")
+SOURCE_DIRS = (
+    "applications",
+    "budgets",
+    "programmes",
+    "competition",
+    "disbursements",
+    "reports",
+    "funding",
+)
 TRANSLATING = {"_", "gettext", "gettext_lazy", "ngettext", "say", "problem"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 

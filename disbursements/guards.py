@@ -75,6 +75,10 @@ RUNNING_STATES = {
     Phase.CONCEPT: (State.CONCEPT_PHASE, State.IMPLEMENTATION_PROPOSED, State.IMPLEMENTATION_PHASE),
     Phase.IMPLEMENTATION: (State.IMPLEMENTATION_PHASE,),
 }
+# The application states in which some phase runs, so its grantees may draw down.
+RUNNING_APPLICATION_STATES = tuple(
+    dict.fromkeys(s for states in RUNNING_STATES.values() for s in states)
+)
 
 
 class Guard:

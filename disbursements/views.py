@@ -24,7 +24,7 @@ from kernel.roles import cluster_id_of
 
 from . import access, selectors
 from .forms import DrawdownForm, PaymentRunPayForm, SpentForm, TransitionForm
-from .guards import RUNNING_STATES, today
+from .guards import RUNNING_APPLICATION_STATES, today
 from .models import DrawdownPosition, DrawdownRequest, PaymentRun
 from .services import (
     NOT_ENTERABLE,
@@ -45,8 +45,6 @@ RUN_CREATED = gettext_noop("Payment run %(number)s was created.")
 RUN_PAID = gettext_noop("Payment run %(number)s was marked paid.")
 SPENT_SAVED = gettext_noop("The spending was recorded.")
 RUNS_NOT_YOURS = gettext_noop("Only officers, payment officers and auditors see payment runs.")
-
-RUNNING = sorted({state for states in RUNNING_STATES.values() for state in states})
 
 
 def _drawdown(user: Any, pk: int) -> DrawdownRequest:
@@ -89,7 +87,9 @@ def list_view(request: HttpRequest) -> HttpResponse:
     if not (access.can_read_all_drawdowns(user) or cluster_id_of(user) is not None):
         raise PermissionDenied(_(NOT_ENTERABLE))
     applications = list(
-        access.applications_with_drawdowns(user).filter(state__in=RUNNING).with_programme()
+        access.applications_with_drawdowns(user)
+        .filter(state__in=RUNNING_APPLICATION_STATES)
+        .with_programme()
     )
     years = [] if access.can_read_all_drawdowns(user) else selectors.grantee_years(applications)
     return render(

@@ -265,3 +265,8 @@ def test_list_pages_answer_in_the_same_queries_at_two_sizes(
         small = queries_of(client, reverse(name))
         add(6)
         assert queries_of(client, reverse(name)) == small
+
+
+def test_payment_officers_land_on_the_drawdowns(payment_officer):
+    answer = browser(payment_officer).get(reverse("home"))
+    assert answer["Location"] == reverse("disbursements:list")

@@ -20,6 +20,7 @@ from budgets.grid import cap_rows
 from budgets.selectors import budget_summary
 from budgets.violations import BudgetRuleError, Rule
 from kernel.paging import IdsFirstPaginator
+from kernel.roles import is_payment_officer
 from programmes.access import cluster_id_of, is_auditor, is_cluster_manager, is_officer, is_reviewer
 from programmes.models import Cluster, Round
 
@@ -126,6 +127,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("reports:rounds")
     if is_reviewer(user):
         return redirect("competition:reviews")
+    if is_payment_officer(user):
+        return redirect("disbursements:list")
     return render(request, "applications/home_no_role.html")
 
 

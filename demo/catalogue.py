@@ -180,6 +180,10 @@ USERS = (
     DemoUser("jury-schulz", Role.REVIEWER, "Claudia", "Schulz"),
     DemoUser("jury-neumann", Role.REVIEWER, "Martin", "Neumann"),
     DemoUser("jury-lange", Role.REVIEWER, "Eva", "Lange"),
+    # Payment officers (issue 15): two, so one releases what the other's colleague checked and
+    # the four-eyes rule can be tried with either.
+    DemoUser("payments", Role.PAYMENT_OFFICER, "Miriam", "Vogel"),
+    DemoUser("payments-2", Role.PAYMENT_OFFICER, "Ralf", "Keller"),
 )
 
 

@@ -37,6 +37,7 @@ from competition.services import (
     review_submit,
     reviewer_assign,
 )
+from disbursements.guards import RUNNING_APPLICATION_STATES
 from kernel import clock
 from programmes.access import Role
 from programmes.models import (
@@ -61,6 +62,7 @@ from .catalogue import (
     RoundSpec,
     current_round,
 )
+from .drawdowns import drawdowns_load
 from .steps import (
     ConceptBudget,
     ConflictDeclared,
@@ -533,6 +535,19 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
             readiness = f"not ready ({', '.join(missing)})" if missing else "ready to submit"
             log(f"  {label}: draft, {readiness}.")
     applications = Application.objects.filter(round__programme=programme)
+    drawdowns = drawdowns_load(
+        list(
+            applications.filter(state__in=RUNNING_APPLICATION_STATES)
+            .with_programme()
+            .order_by("pk")
+        ),
+        managers={
+            clusters[spec.cluster].pk: users[spec.username] for spec in USERS if spec.cluster
+        },
+        officer=officer,
+        payers=(users["payments"], users["payments-2"]),
+    )
+    log(f"{drawdowns} new drawdown requests of the running phases.")
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(
         programme=programme,

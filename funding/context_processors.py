@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kernel.roles import is_payment_officer
 from programmes import access
 
 
@@ -15,4 +16,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "is_auditor": access.is_auditor(user),
         "is_cluster_manager": access.is_cluster_manager(user),
         "is_reviewer": access.is_reviewer(user),
+        "is_payment_officer": is_payment_officer(user),
     }

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "applications",
     "competition",
     "correspondence",
+    "disbursements",
     "reports",
     "notifications",
     "exports",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("applications.budget_urls")),
     path("rounds/", include("reports.urls")),
+    path("drawdowns/", include("disbursements.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -17,6 +17,8 @@ class Role(TextChoices):
     CLUSTER_MANAGEMENT = "cluster management", _("cluster management")
     AUDITOR = "auditor", _("auditor")
     REVIEWER = "reviewer", _("reviewer (jury member)")
+    # Releases checked drawdowns for payment and records payments (disbursements).
+    PAYMENT_OFFICER = "payment officer", _("payment officer")
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -44,6 +46,10 @@ def is_cluster_manager(user: Any) -> bool:
 
 def is_reviewer(user: Any) -> bool:
     return Role.REVIEWER in roles_of(user)
+
+
+def is_payment_officer(user: Any) -> bool:
+    return Role.PAYMENT_OFFICER in roles_of(user)
 
 
 def cluster_id_of(user: Any) -> int | None:

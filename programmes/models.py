@@ -85,6 +85,16 @@ class Programme(models.Model):
     implementation_proposal_due_months = models.PositiveSmallIntegerField(
         _("implementation proposal: due months before the concept phase ends"), default=3
     )
+    aza_spend_days = models.PositiveSmallIntegerField(
+        _("expenditure basis: days to spend a payment"),
+        default=42,
+        help_text=_("An AZA grantee spends money drawn down within this many days of payment."),
+    )
+    drawdown_grace_days = models.PositiveSmallIntegerField(
+        _("days after a year's end its money may still be drawn down"),
+        default=31,
+        help_text=_("After that the year is closed: its unused grant lapses."),
+    )
 
     class Meta:
         verbose_name = _("programme")

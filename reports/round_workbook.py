@@ -53,10 +53,12 @@ from budgets.workbooks.cells import (
     ref,
     sheet_title,
 )
+from budgets.workbooks.drawdowns import DrawdownRow, drawdown_rows, drawdown_sheet
 from budgets.workbooks.filenames import round_filename
 from competition.access import can_read_ranking
 from competition.models import Recommendation
 from competition.selectors import RoundRanking, build_round_ranking
+from disbursements.models import DrawdownRequest
 from kernel import clock
 from programmes.models import Round
 
@@ -68,6 +70,7 @@ class RoundWorkbookData:
     provenance: Provenance
     ranking: RoundRanking | None = None
     changes: Sequence[RecordedChange] = ()
+    drawdowns: Sequence[DrawdownRow] = ()
     # Filled by the sheets as they are written, for the sheets after them (the cover reads
     # where the applications sheet put its totals).
     anchors: dict[str, Any] = field(default_factory=dict)
@@ -487,9 +490,19 @@ def _ranking_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
 
 SheetWriter = Callable[[BuiltWorkbook, RoundWorkbookData], None]
 
+
 # In order; the cover comes last because it reads where the applications sheet put its totals
 # (it is moved to the front).
-ROUND_SHEETS: list[SheetWriter] = [_applications_sheet, _audit_trail_sheet, _ranking_sheet]
+def _drawdowns_sheet(built: BuiltWorkbook, data: RoundWorkbookData) -> None:
+    drawdown_sheet(built, data.drawdowns, built.workbook.sheetnames)
+
+
+ROUND_SHEETS: list[SheetWriter] = [
+    _applications_sheet,
+    _audit_trail_sheet,
+    _ranking_sheet,
+    _drawdowns_sheet,
+]
 
 
 def build_round_workbook(
@@ -515,10 +528,20 @@ def round_workbook(round_: Round, *, by: Any, sheets: Sequence[SheetWriter] = ()
         .order_by("at", "pk")
     )
     changes = recorded_changes([a.pk for a in members])
+    drawn = DrawdownRequest.objects.filter(
+        application__in=[a.pk for a in members]
+    ).drawn_by_application()
     data = RoundWorkbookData(
         overview=overview,
         transitions=transitions,
         changes=[change for application in members for change in changes[application.pk]],
+        drawdowns=[
+            row
+            for line in overview.lines
+            for row in drawdown_rows(
+                line.application.cluster.name, line.summary, drawn.get(line.application.pk, {})
+            )
+        ],
         provenance=provenance_of(by, budget_changed_at(members)),
         # The ranking shows every cluster's scores: only for those who read all (and operators).
         ranking=build_round_ranking(round_) if by is None or can_read_ranking(by) else None,

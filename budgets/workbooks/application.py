@@ -11,8 +11,8 @@ derived is an Excel formula: sums over the cells above, and the grant per grante
 ``budgets.summary.PositionRow``), so the formula does the same and recalculates to the cent.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -52,6 +52,7 @@ from .cells import (
     sheet_title,
     sum_of,
 )
+from .drawdowns import DrawnDown, DrawnKey, drawdown_rows, drawdown_sheet
 from .filenames import application_filename
 
 HUNDRED = Decimal(100)
@@ -67,6 +68,7 @@ class ApplicationWorkbookData:
     application: BudgetedApplication
     summary: BudgetSummary
     provenance: Provenance
+    drawn: Mapping[DrawnKey, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -376,6 +378,8 @@ def build_application_workbook(data: ApplicationWorkbookData) -> BuiltWorkbook:
         for phase in (summary.concept, summary.implementation)
     ]
     _overview(built, cover, row, phase_totals, summary)
+    rows = drawdown_rows(str(application.pk), summary, data.drawn)
+    drawdown_sheet(built, rows, built.workbook.sheetnames)
     return built
 
 
@@ -455,8 +459,16 @@ def application_workbook(application: BudgetedApplication, *, by: Any) -> BuiltW
             application=application,
             summary=budget_summary(application),
             provenance=provenance_of(by, budget_changed_at([application])),
+            drawn=drawn_amounts(application),
         )
     )
+
+
+def drawn_amounts(application: BudgetedApplication) -> Mapping[DrawnKey, Decimal]:
+    """What the application's drawdown requests count per grantee and year, through the
+    reverse relation (the drawdowns live above this layer)."""
+    requests: DrawnDown = application.drawdown_requests  # type: ignore[attr-defined]
+    return requests.drawn_by_grantee_year()
 
 
 def application_workbook_filename(

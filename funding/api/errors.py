@@ -30,6 +30,7 @@ from applications.services import (
 )
 from budgets.services import LineExists
 from budgets.violations import BudgetRuleError, Violation
+from disbursements.services import DrawdownChangedMeanwhile
 
 logger = logging.getLogger("django.request")
 
@@ -43,6 +44,7 @@ NON_FIELD = "non_field_errors"
 TRANSITION_STATUS = {
     TransitionNotPermitted: status.HTTP_403_FORBIDDEN,
     ApplicationChangedMeanwhile: status.HTTP_409_CONFLICT,
+    DrawdownChangedMeanwhile: status.HTTP_409_CONFLICT,
 }
 
 

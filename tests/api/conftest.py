@@ -30,6 +30,7 @@ from programmes.models import Cluster, Organisation, Round
 from programmes.services import organisation_propose
 
 from ..budgets.support import concept_line, start_concept_phase
+from ..disbursements.support import DrawdownWorld, drawdown_world
 from ..factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -109,6 +110,8 @@ class World:
     free_reviewer: Any
     # Messages and documents (issue 14): a document of the draft's outline, attached by A.
     outline_document: Document
+    # Drawdowns and payment runs (issue 15) of the application in its concept phase.
+    drawdowns: DrawdownWorld
 
 
 def implementation_project(application: Application, by: Any, title: str) -> RDProject:
@@ -218,4 +221,5 @@ def world(application_a, cluster_a, cluster_b, open_round, programme, manager_a,
             file=SimpleUploadedFile("strategy.pdf", b"%PDF-1.4\n%%EOF\n"),
             by=manager_a,
         ),
+        drawdowns=drawdown_world(concept, manager=manager_a, officer=officer),
     )

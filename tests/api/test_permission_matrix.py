@@ -19,6 +19,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from budgets.imports import budget_import_preview
 from notifications.models import Notification
 
+from ..disbursements.support import concept_drawdown_body
 from ..exports.support import finished_export
 from ..factories import position
 from ..imports.support import template_bytes
@@ -44,6 +45,12 @@ JURY_READS: Statuses = (401, 200, 404, 404, 200, 404)
 # Writing another jury member's review: officers may read it but not write it (403 from the
 # service); the ``reviewer`` persona does not see it (404); the rest may not write here (403).
 JURY_WRITES_ANOTHERS: Statuses = (401, 403, 403, 403, 403, 404)
+
+
+# Payment runs: officers and auditors read them (payment officers too, who are no persona);
+# cluster managements and jury members are refused the list and do not see a run.
+RUNS_READ: Statuses = (401, 200, 403, 403, 200, 403)
+RUN_READ: Statuses = (401, 200, 404, 404, 200, 404)
 
 
 def a_writes(ok: int) -> Statuses:
@@ -146,6 +153,10 @@ def notification_of_a() -> int:
     """A notification of manager A's (the officer's steps on A's applications wrote some)."""
     mine = Notification.objects.filter(recipient__username="martha-manager-a").order_by("pk")
     return mine.values_list("pk", flat=True)[0]
+
+
+def drawdown_url(w: World, which: str, rest: str = "") -> str:
+    return f"/api/v1/drawdowns/{getattr(w.drawdowns, which).pk}/{rest}"
 
 
 def under(w: World, application: str, rest: str = "") -> str:
@@ -572,6 +583,75 @@ MATRIX: dict[str, Row] = {
                 (401, 200, 200, 200, 200, 200),
             ),
         },
+    ),
+    # Drawdowns and payment runs (issue 15). Payment officers are no persona here: their
+    # releases and payments are in tests/disbursements/test_api.py.
+    "api/v1/drawdowns/": Row(lambda w: "/api/v1/drawdowns/", get(EVERYONE_READS)),
+    "api/v1/drawdowns/<int:pk>/": Row(
+        lambda w: drawdown_url(w, "draft"),
+        {
+            "GET": (None, A_READS),
+            "PATCH": (lambda w: {"purpose": "Trade fair"}, (401, 403, 200, 404, 403, 403)),
+        },
+    ),
+    "api/v1/drawdowns/<int:pk>/transitions/": Row(
+        lambda w: drawdown_url(w, "draft", "transitions/"), get(A_READS)
+    ),
+    "api/v1/drawdowns/<int:pk>/transitions/<str:name>/": Row(
+        lambda w: drawdown_url(w, "draft", "transitions/submit/"),
+        {"POST": (lambda w: {}, (401, 403, 200, 404, 403, 403))},
+    ),
+    "api/v1/drawdowns/<int:pk>/history/": Row(
+        lambda w: drawdown_url(w, "paid", "history/"), get(A_READS)
+    ),
+    "api/v1/drawdowns/<int:pk>/spent/": Row(
+        lambda w: drawdown_url(w, "paid", "spent/"),
+        {
+            "POST": (
+                lambda w: {"spent_reported_on": w.drawdowns.paid.paid_on.isoformat()},
+                (401, 403, 200, 404, 403, 403),
+            )
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/drawdowns/": Row(
+        lambda w: under(w, "concept", "drawdowns/"),
+        {
+            "POST": (
+                lambda w: concept_drawdown_body(w.concept),
+                (401, 403, 201, 404, 403, 403),
+            )
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/grantee-years/": Row(
+        lambda w: under(w, "concept", "grantee-years/"), get(A_READS)
+    ),
+    "api/v1/payment-runs/": Row(
+        lambda w: "/api/v1/payment-runs/",
+        {
+            "GET": (None, RUNS_READ),
+            "POST": (
+                lambda w: {"drawdowns": [w.drawdowns.released.pk]},
+                (401, 403, 403, 403, 403, 403),
+            ),
+        },
+    ),
+    "api/v1/payment-runs/<int:pk>/": Row(
+        lambda w: f"/api/v1/payment-runs/{w.drawdowns.run.pk}/", get(RUN_READ)
+    ),
+    "api/v1/payment-runs/<int:pk>/pay/": Row(
+        lambda w: f"/api/v1/payment-runs/{w.drawdowns.run.pk}/pay/",
+        {
+            "POST": (
+                lambda w: {"paid_on": "2030-01-10", "payment_reference": "KASSE-2"},
+                (401, 403, 404, 404, 403, 403),
+            )
+        },
+    ),
+    "api/v1/payment-runs/<int:pk>/workbook.xlsx": Row(
+        lambda w: f"/api/v1/payment-runs/{w.drawdowns.run.pk}/workbook.xlsx",
+        get(RUN_READ),
+        content_type=XLSX,
+        error_content_type="application/json",
     ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",

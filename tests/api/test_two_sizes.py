@@ -53,6 +53,11 @@ def app(name: str, application: str = "concept", *rest: Any) -> Callable[[World]
     return url
 
 
+def drawdown(name: str, which: str) -> Callable[[World], str]:
+    """A page of one of the world's drawdowns or payment runs (``w.drawdowns.<which>``)."""
+    return lambda w: reverse(name, args=[getattr(w.drawdowns, which).pk])
+
+
 def project(w: World) -> int:
     return w.project.pk
 
@@ -192,6 +197,20 @@ PAGES: dict[str, Page] = {
     "notifications:delivery-retry": Page(
         "officer", lambda w: reverse("notifications:delivery-retry", args=[1]), 405
     ),
+    "disbursements:list": Page("officer", lambda w: reverse("disbursements:list")),
+    "disbursements:create": Page("manager_a", app("disbursements:create")),
+    "disbursements:detail": Page("officer", drawdown("disbursements:detail", "draft")),
+    "disbursements:edit": Page("manager_a", drawdown("disbursements:edit", "draft")),
+    "disbursements:spent": Page("manager_a", drawdown("disbursements:spent", "paid"), 405),
+    "disbursements:transition": Page(
+        "manager_a",
+        lambda w: reverse("disbursements:transition", args=[w.drawdowns.draft.pk, "submit"]),
+        405,
+    ),
+    "disbursements:runs": Page("officer", lambda w: reverse("disbursements:runs")),
+    "disbursements:run": Page("officer", drawdown("disbursements:run", "run")),
+    "disbursements:run-pay": Page("officer", drawdown("disbursements:run-pay", "run"), 405),
+    "disbursements:run-workbook": Page("officer", drawdown("disbursements:run-workbook", "run")),
 }
 
 # Routes whose work does not depend on how many applications, budgets or clusters there are.

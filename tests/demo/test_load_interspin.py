@@ -24,6 +24,10 @@ from budgets.selectors import budget_problems, budget_summary, phase_plan_proble
 from demo.catalogue import CURRENT_ROUND_NUMBER
 from demo.management.commands.load_interspin import REFUSED_WITHOUT_DEBUG
 from demo.stories import CURRENT_DRAFTS, STORIES
+from disbursements.guards import RUNNING_APPLICATION_STATES
+from disbursements.models import DrawdownRequest
+from disbursements.selectors import spending_overdue
+from disbursements.states import DrawdownState
 from programmes.access import Role
 from programmes.models import Cluster, FundingRateDefault, LegalForm, Programme, Round
 
@@ -50,6 +54,8 @@ DOCUMENTED_LOGINS = [
     ("jury-schulz", "demo-jury-schulz", Role.REVIEWER, None),
     ("jury-neumann", "demo-jury-neumann", Role.REVIEWER, None),
     ("jury-lange", "demo-jury-lange", Role.REVIEWER, None),
+    ("payments", "demo-payments", Role.PAYMENT_OFFICER, None),
+    ("payments-2", "demo-payments-2", Role.PAYMENT_OFFICER, None),
 ]
 
 # States an application can only reach once its concept budget is complete, and once both
@@ -331,3 +337,18 @@ def test_load_interspin_prints_the_summary_and_the_logins(loaded):
     assert "Demo logins" in loaded
     for username, password, _role, _cluster in DOCUMENTED_LOGINS:
         assert f"{username} / {password}" in loaded
+
+
+def test_running_demo_applications_have_drawdowns_in_every_state():
+    """Issue 15: each role sees a queue right after loading; paid AZA money not reported spent
+    within its 42 days is flagged for the officers."""
+    load("--force")
+    states = set(DrawdownRequest.objects.values_list("state", flat=True))
+    assert states == {state.value for state in DrawdownState}
+    assert (
+        DrawdownRequest.objects.filter(application__state__in=RUNNING_APPLICATION_STATES).count()
+        == DrawdownRequest.objects.count()
+    )
+    assert spending_overdue(DrawdownRequest.objects.all()).exists()
+    released = DrawdownRequest.objects.filter(state=DrawdownState.RELEASED)
+    assert all(d.checked_by_id != d.released_by_id for d in released)

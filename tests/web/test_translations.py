@@ -19,6 +19,7 @@ SOURCE_DIRS = (
     "budgets",
     "programmes",
     "competition",
+    "disbursements",
     "reports",
     "funding",
     "notifications",

@@ -35,9 +35,10 @@ def test_application_workbook_has_a_cover_then_a_sheet_per_phase(budget, officer
     workbook = reopen(application_workbook(budget.application, by=officer).to_bytes())
 
     titles = [ws.title.casefold() for ws in workbook.worksheets]
-    assert len(titles) == 3
+    assert len(titles) == 4
     assert str(Phase.CONCEPT.label).casefold() in titles[1]
     assert str(Phase.IMPLEMENTATION.label).casefold() in titles[2]
+    assert titles[3] == "drawdowns"  # issue 15: drawn and remaining per grantee and year
 
 
 def test_application_workbook_writes_eligible_amounts_as_numbers_in_eur(budget, officer):

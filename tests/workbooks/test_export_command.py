@@ -36,7 +36,8 @@ def test_export_budget_application_writes_the_workbook_under_its_descriptive_nam
 
     (written,) = tmp_path.glob("InterSpiN_R1_Cluster-A_budget_*.xlsx")
     assert written.name in output
-    assert len(reopen(written.read_bytes()).worksheets) == 3
+    # Cover, the two phases, and the drawdowns (issue 15).
+    assert len(reopen(written.read_bytes()).worksheets) == 4
 
 
 def test_export_budget_round_writes_the_round_workbook(budget, tmp_path):

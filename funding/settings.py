@@ -345,7 +345,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ApplicationStateEnum": "applications.states.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "applications.states.State",
+        "DrawdownStateEnum": "disbursements.states.DrawdownState",
+    },
 }
 
 # Background tasks (django-tasks): the database backend's queue lives in the default database and

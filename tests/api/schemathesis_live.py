@@ -89,11 +89,11 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
         ("/api/v1/conflicts-of-interest/{id}/", "id"): [w.conflict.pk],
         ("/api/v1/reviews/{id}/", "id"): [w.review.pk],
         **{
-            (f"/api/v1/drawdowns/{{pk}}/{rest}", "pk"): drawdowns
+            (f"/api/v1/drawdowns/{{id}}/{rest}", "id"): drawdowns
             for rest in ("", "transitions/", "transitions/{name}/", "history/", "spent/")
         },
         **{
-            (f"/api/v1/payment-runs/{{pk}}/{rest}", "pk"): runs
+            (f"/api/v1/payment-runs/{{id}}/{rest}", "id"): runs
             for rest in ("", "pay/", "workbook.xlsx")
         },
     }

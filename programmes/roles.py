@@ -33,6 +33,7 @@ def sync_role_permissions(**_kwargs: Any) -> None:
     auditor, _ = Group.objects.get_or_create(name=Role.AUDITOR)
     auditor.permissions.set(view)
     Group.objects.get_or_create(name=Role.CLUSTER_MANAGEMENT)
-    # Reviewers work outside the admin: the group only names the role (it may have been
-    # flushed since its migration ran).
+    # Reviewers and payment officers work outside the admin: the group only names the role (it
+    # may have been flushed since its migration ran).
     Group.objects.get_or_create(name=Role.REVIEWER)
+    Group.objects.get_or_create(name=Role.PAYMENT_OFFICER)

@@ -8,7 +8,9 @@ from budgets.models import Phase
 from kernel.api.fields import StrictInput, money
 from kernel.money import CENT
 
+from ..guards import today
 from ..models import DrawdownPosition, DrawdownRequest, DrawdownTransition, PaymentRun
+from ..selectors import is_spending_overdue
 from ..states import DrawdownState
 
 
@@ -33,6 +35,9 @@ class DrawdownSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     )
     released_by = serializers.CharField(
         source="released_by.get_username", read_only=True, allow_null=True, default=None
+    )
+    spending_overdue = serializers.SerializerMethodField(
+        help_text="Paid on the AZA basis and not reported spent within the programme's days."
     )
 
     class Meta:
@@ -60,9 +65,14 @@ class DrawdownSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "paid_on",
             "payment_reference",
             "spent_reported_on",
+            "spending_overdue",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_spending_overdue(self, drawdown: DrawdownRequest) -> bool:
+        spend_days = drawdown.application.round.programme.aza_spend_days
+        return is_spending_overdue(drawdown, spend_days, today())
 
 
 class DrawdownPositionInput(StrictInput):

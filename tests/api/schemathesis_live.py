@@ -59,6 +59,8 @@ KNOWN_IDS: dict[tuple[str, str], list[int]] = {}
 def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
     """Real ids per (path, parameter), for the generated ids to be swapped with."""
     applications = [w.draft.pk, w.concept.pk]
+    drawdowns = [w.drawdowns.draft.pk, w.drawdowns.released.pk, w.drawdowns.paid.pk]
+    runs = [w.drawdowns.run.pk, w.drawdowns.paid_run.pk]
     project = "/api/v1/applications/{application_pk}/projects/{project_pk}/"
     return {
         ("*", "application_pk"): applications,
@@ -86,6 +88,14 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
         ("/api/v1/review-assignments/{id}/review/submit/", "id"): [w.assignment.pk],
         ("/api/v1/conflicts-of-interest/{id}/", "id"): [w.conflict.pk],
         ("/api/v1/reviews/{id}/", "id"): [w.review.pk],
+        **{
+            (f"/api/v1/drawdowns/{{id}}/{rest}", "id"): drawdowns
+            for rest in ("", "transitions/", "transitions/{name}/", "history/", "spent/")
+        },
+        **{
+            (f"/api/v1/payment-runs/{{id}}/{rest}", "id"): runs
+            for rest in ("", "pay/", "workbook.xlsx")
+        },
     }
 
 

@@ -1,6 +1,7 @@
 """The drawdown API: a journey from an approved implementation to a paid payment run, four eyes,
 bad input with nothing written, and lists whose query count does not grow with their rows."""
 
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -10,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from disbursements.models import DrawdownRequest
-from disbursements.services import payment_run_create
+from disbursements.services import payment_run_create, payment_run_mark_paid
 from kernel import clock
 
 from ..api.conftest import client_for
 from ..factories import position
-from .conftest import Running, at, company_request, released
+from .conftest import Running, at, company_request, concept_request, released
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +211,27 @@ def test_lists_answer_in_the_same_queries_at_two_sizes(
     add(8)
     assert DrawdownRequest.objects.count() == 10
     assert queries_of(client, url) == small
+
+
+def test_api_flags_aza_money_not_reported_spent(
+    running: Running, manager_a, officer, payment_officer, payment_officer_2
+):
+    with clock.frozen_at(at(2027, 3, 15)):
+        drawdown = released(
+            concept_request(running, manager_a),
+            manager=manager_a,
+            officer=officer,
+            payer=payment_officer,
+        )
+        run = payment_run_create(drawdowns=[drawdown], by=payment_officer_2)
+        payment_run_mark_paid(run=run, paid_on=date(2027, 3, 16), reference="K", by=payment_officer)
+    url = f"/api/v1/drawdowns/{drawdown.pk}/"
+    with clock.frozen_at(at(2027, 4, 27)):
+        assert client_for(officer).get(url).json()["spending_overdue"] is False
+    with clock.frozen_at(at(2027, 4, 28)):
+        assert client_for(officer).get(url).json()["spending_overdue"] is True
+        reported = client_for(manager_a).post(
+            url + "spent/", {"spent_reported_on": "2027-04-20"}, format="json"
+        )
+        assert reported.status_code == 200
+        assert reported.json()["spending_overdue"] is False

@@ -52,19 +52,26 @@ def _sort_key(task: Task) -> tuple[bool, bool, date]:
     return (not task.is_overdue, task.due_on is None, task.due_on or date.max)
 
 
-def tasks_for(user: Any) -> list[Task]:
-    """What is due, by when, for which application: the open deadlines the user may see
-    (officers and auditors: all; a cluster management: its own, whoever must act), the outlines
-    a cluster management has yet to submit (the round's deadline), the applications waiting for
-    the officers (for officers and auditors), and a reviewer's unsubmitted reviews."""
+# The task list shows the first tasks only: overdue first and then by date is the order of the
+# due dates, so each source's earliest rows are enough, and the work stays the same at any size.
+TASK_LIST_LIMIT = 100
+
+
+def tasks_for(user: Any, limit: int = TASK_LIST_LIMIT) -> list[Task]:
+    """What is due, by when, for which application (the first ``limit``): the open deadlines
+    the user may see (officers and auditors: all; a cluster management: its own, whoever must
+    act), the outlines a cluster management has yet to submit (the round's deadline), the
+    applications waiting for the officers (for officers and auditors, longest waiting first),
+    and a reviewer's unsubmitted reviews."""
     today = timezone.localdate(clock.now())
     tasks: list[Task] = []
     deadlines = (
         access.deadlines_visible_to(user)
         .filter(done_at__isnull=True)
         .select_related("application__cluster", "application__round__programme")
+        .order_by("due_on", "pk")
     )
-    for deadline in deadlines:
+    for deadline in deadlines[:limit]:
         tasks.append(
             Task(
                 kind=deadline.kind,
@@ -82,7 +89,7 @@ def tasks_for(user: Any) -> list[Task]:
         drafts = Application.objects.filter(
             cluster_id=cluster_id, state=State.DRAFT
         ).select_related("cluster", "round__programme")
-        for draft in drafts:
+        for draft in drafts.order_by("round__outline_deadline_at", "pk")[:limit]:
             due_on = timezone.localdate(draft.round.outline_deadline_at)
             tasks.append(
                 Task(
@@ -99,7 +106,7 @@ def tasks_for(user: Any) -> list[Task]:
         waiting = Application.objects.filter(state__in=list(OFFICER_STEPS)).select_related(
             "cluster", "round__programme"
         )
-        for application in waiting:
+        for application in waiting.order_by("updated_at", "pk")[:limit]:
             kind, what = OFFICER_STEPS[State(application.state)]
             tasks.append(
                 Task(
@@ -118,7 +125,7 @@ def tasks_for(user: Any) -> list[Task]:
             application__in=applications_visible_to(user),
             review__submitted_at__isnull=True,
         ).select_related("application__cluster", "application__round__programme")
-        for assignment in assignments:
+        for assignment in assignments.order_by("assigned_at", "pk")[:limit]:
             tasks.append(
                 Task(
                     kind="review",
@@ -130,7 +137,7 @@ def tasks_for(user: Any) -> list[Task]:
                     is_overdue=False,
                 )
             )
-    return sorted(tasks, key=_sort_key)
+    return sorted(tasks, key=_sort_key)[:limit]
 
 
 def inbox(user: Any) -> QuerySet[Notification]:

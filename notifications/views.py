@@ -47,11 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """Every role's home: the task list (overdue first, then by date), and for a cluster
     management its applications and open calls below it."""
     user = request.user
+    tasks = {"tasks": selectors.tasks_for(user), "task_limit": selectors.TASK_LIST_LIMIT}
     if is_cluster_manager(user):
-        context = {**cluster_home_context(request), "tasks": selectors.tasks_for(user)}
+        context = {**cluster_home_context(request), **tasks}
         return render(request, "notifications/cluster_home.html", context)
     if is_officer(user) or is_auditor(user):
-        return render(request, "notifications/home.html", {"tasks": selectors.tasks_for(user)})
+        return render(request, "notifications/home.html", tasks)
     # Jury members land on their reviews (their task list), users without a role are told so.
     return applications_home(request)
 

@@ -108,7 +108,8 @@ class DeadlineDetailView(DeadlineScoped, APIView):
 
 
 class TaskListView(APIView):
-    """What is due, by when, for which application: overdue first, then by date."""
+    """What is due, by when, for which application: overdue first, then by date (the first
+    100)."""
 
     @extend_schema(responses=TaskSerializer(many=True), summary="The caller's task list")
     def get(self, request: Request) -> Response:

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from kernel import clock
 from notifications.models import Deadline, DeadlineKind, Delivery, Notification, NotificationKind
+from notifications.selectors import tasks_for
 from notifications.services import deadline_set, notify
 
 from ..factories import ApplicationFactory, ClusterFactory, RoundFactory
@@ -339,3 +340,12 @@ def test_delivery_retry_is_for_officers(
 def test_delivery_retry_sends_the_anonymous_to_login(failed_delivery):
     url = reverse("notifications:delivery-retry", args=[failed_delivery.pk])
     assert_login_redirect(browser(None).post(url))
+
+
+def test_task_list_is_cut_after_the_earliest(officer, concept):
+    earliest = list(concept.deadlines.order_by("due_on").values_list("pk", "due_on")[:3])
+    with clock.frozen_at(clock.now() + (earliest[0][1] - date.today()) + timedelta(days=1)):
+        tasks = tasks_for(officer, limit=2)
+    assert [task.deadline_id for task in tasks] == [earliest[0][0], earliest[1][0]]
+    assert tasks[0].is_overdue
+    assert not tasks[1].is_overdue

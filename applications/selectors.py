@@ -249,17 +249,6 @@ class RoundTotals:
         return Decimal(self.round.envelope_amount) - self.committed.funding_amount
 
 
-def _summed(rows: Iterable[dict[str, Any]]) -> tuple[Figures, Figures]:
-    """Committed and planned of grouped rows with ``state`` and the summed figure fields."""
-    committed, planned = [], []
-    for row in rows:
-        concept = figures.stored(row, Phase.CONCEPT)
-        implementation = figures.stored(row, Phase.IMPLEMENTATION)
-        committed.append(committed_of(row["state"], concept, implementation))
-        planned.append(planned_of(row["state"], implementation))
-    return sum_figures(committed), sum_figures(planned)
-
-
 def round_totals(rounds: Sequence[Round]) -> list[RoundTotals]:
     """The totals of these rounds from their stored per-state sums (``RoundFigures``), in one
     query however many applications they have; a round without its row yet is summed now."""
@@ -271,28 +260,39 @@ def round_totals(rounds: Sequence[Round]) -> list[RoundTotals]:
     return [totals_of(round_, by_round[round_.pk]) for round_ in rounds]
 
 
+# The states in which an application commits or plans money; the others only count.
+MONEY_STATES = frozenset(
+    (*SELECTED_STATES, *IMPLEMENTATION_APPROVED_STATES, *IMPLEMENTATION_PLANNED_STATES)
+)
+
+
 def totals_of(round_: Round, by_sector: round_figures.BySector) -> RoundTotals:
-    """A round's totals from its sums per sector and state (``RoundFigures.by_sector``)."""
-
-    def rows(by_state: dict[str, list[Any]]) -> list[dict[str, Any]]:
-        return [
-            {"state": state, **dict(zip(figures.ALL_FIELDS, map(Decimal, sums), strict=True))}
-            for state, (_count, *sums) in by_state.items()
-        ]
-
-    every = [row for by_state in by_sector.values() for row in rows(by_state)]
-    committed, planned = _summed(every)
+    """A round's totals from its sums per sector and state (``RoundFigures.by_sector``), in one
+    pass; the sums of states that neither commit nor plan money are not even read."""
     counts: Counter[str] = Counter()
-    for by_state in by_sector.values():
-        counts.update({state: values[0] for state, values in by_state.items()})
-    sectors = {sector: _summed(rows(by_state))[0] for sector, by_state in by_sector.items()}
-    by_funding = sorted(sectors.items(), key=lambda item: (-item[1].funding_amount, item[0]))
+    by_funding: dict[str, Figures] = {}
+    committed, planned = [], []
+    for sector, by_state in by_sector.items():
+        sector_committed = []
+        for state, (count, *sums) in by_state.items():
+            counts[state] += count
+            if state not in MONEY_STATES:
+                continue
+            row = dict(zip(figures.ALL_FIELDS, map(Decimal, sums), strict=True))
+            implementation = figures.stored(row, Phase.IMPLEMENTATION)
+            sector_committed.append(
+                committed_of(state, figures.stored(row, Phase.CONCEPT), implementation)
+            )
+            planned.append(planned_of(state, implementation))
+        by_funding[sector] = sum_figures(sector_committed)
+        committed.append(by_funding[sector])
+    largest_first = sorted(by_funding.items(), key=lambda item: (-item[1].funding_amount, item[0]))
     return RoundTotals(
         round_,
         dict(counts),
-        committed,
-        planned,
-        committed_by_sector={s: f for s, f in by_funding if f.funding_amount},
+        sum_figures(committed),
+        sum_figures(planned),
+        committed_by_sector={s: f for s, f in largest_first if f.funding_amount},
     )
 
 

@@ -8,8 +8,8 @@ applications, side by side in one run (not a test).
 For each size it makes the database ``<name>_<size>`` (recreated unless ``--reuse`` finds it
 grown already; the role needs CREATEDB): migrate, the InterSpiN demo, then ``manage.py
 seed_scale`` up to the size in 10 new rounds (about 100 budget lines per application: a million
-at 10,000). It
-counts each request's queries in-process (Django's test client on that database), starts
+at 10,000; at the small size the first new round gets 50 applications, so the largest round's
+pages show as many rows at both sizes). It counts each request's queries in-process (Django's test client on that database), starts
 gunicorn with the production settings (deploy/smoke.py; 4 workers × 4 threads) on each database
 at once, and sends the same requests to both, alternating, one at a time: p50 and p95 per
 request and size, and big/small ratios (goal: p95 ratio ≤ 1.5, equal query counts). The flat
@@ -47,6 +47,10 @@ LINES_PER_APPLICATION = 100
 # New rounds the seeded applications go into, at every size: both databases have as many rounds,
 # so a difference comes from the applications alone.
 ROUNDS = 10
+# The largest round fills the API's first page (50 rows) at every size, so the round's pages
+# compare the same number of rows: at the small size the first new round gets this many and the
+# other nine share the rest.
+FULL_PAGE = 50
 
 # What is measured: label, and the path given the ids the database answers with (``targets``).
 REQUESTS: list[tuple[str, Callable[[dict[str, int]], str]]] = [
@@ -144,17 +148,22 @@ def prepare(base_env: dict[str, str], database: str, size: int, reuse: bool) -> 
     count = django_answer(env)["applications"]
     if count < size:
         started = time.monotonic()
-        smoke.manage(
-            env,
-            "seed_scale",
-            "--applications",
-            str(size - count),
-            "--rounds",
-            str(ROUNDS),
-            "--lines",
-            str(LINES_PER_APPLICATION),
-        )
-        print(f"scale: seeded {size - count:,} applications in {time.monotonic() - started:.0f} s")
+        missing = size - count
+        batches = [(missing, ROUNDS)]
+        if missing // ROUNDS < FULL_PAGE:
+            batches = [(FULL_PAGE, 1), (missing - FULL_PAGE, ROUNDS - 1)]
+        for applications, rounds in batches:
+            smoke.manage(
+                env,
+                "seed_scale",
+                "--applications",
+                str(applications),
+                "--rounds",
+                str(rounds),
+                "--lines",
+                str(LINES_PER_APPLICATION),
+            )
+        print(f"scale: seeded {missing:,} applications in {time.monotonic() - started:.0f} s")
     _analyze(database)
     return env
 

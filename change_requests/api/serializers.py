@@ -144,7 +144,7 @@ class ChangeRequestChange(StrictInput):
     implementation_end_on = serializers.DateField(
         required=False, help_text="A new end of the phase."
     )
-    lines = ProposedLineInput(
+    lines = ProposedLineInput(  # type: ignore[call-arg]  # ListSerializer takes max_length
         many=True,
         required=False,
         max_length=2000,

@@ -76,7 +76,7 @@ def detail_data(change_request: ChangeRequest, user: Any) -> Any:
 
 def _lines(given: list[dict[str, Any]]) -> list[LineInput]:
     """The proposed lines with their objects, each looked up once; an unknown id is a 400."""
-    found = {
+    found: dict[str, dict[int, Any]] = {
         "grantee": Organisation.objects.in_bulk({item["grantee"] for item in given}),
         "position": BudgetPosition.objects.in_bulk({item["position"] for item in given}),
         "rd_project": RDProject.objects.in_bulk(
@@ -85,7 +85,7 @@ def _lines(given: list[dict[str, Any]]) -> list[LineInput]:
     }
     lines = []
     for item in given:
-        objects = {}
+        objects: dict[str, Any] = {}
         for name, known in found.items():
             pk = item.get(name)
             if pk is not None and pk not in known:

@@ -7,8 +7,13 @@ journey fails at the step that went wrong."""
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from applications.models import Application
-from budgets.models import BudgetPosition, Phase
+from budgets.models import BudgetLine, BudgetPosition, Phase
+from budgets.plan import LineInput
+from change_requests.models import ChangeRequest
+from change_requests.services import change_request_create
 
 ZERO = Decimal("0.00")
 
@@ -119,3 +124,47 @@ def version(client: Any, application: Application, number: int) -> dict[str, Any
     assert response.status_code == 200, response.json()
     found: dict[str, Any] = response.json()
     return found
+
+
+def first_concept_line(application: Application) -> BudgetLine:
+    return BudgetLine.objects.filter(application=application, phase=Phase.CONCEPT).order_by(
+        "year", "pk"
+    )[0]
+
+
+def money_moved_to_next_year(
+    application: Application, amount: str = "10000.00"
+) -> list[dict[str, Any]]:
+    """Lines (the API's shape) that move ``amount`` of the concept phase's first line to the
+    year after it."""
+    first = first_concept_line(application)
+    return [
+        line(
+            grantee=first.grantee,
+            year=first.year,
+            position=first.position,
+            amount=first.eligible_amount - Decimal(amount),
+        ),
+        line(grantee=first.grantee, year=first.year + 1, position=first.position, amount=amount),
+    ]
+
+
+def draft_change_request(application: Application, amount: str = "10000.00") -> ChangeRequest:
+    """The cluster management's draft that moves ``amount`` of the concept phase's first line
+    to the year after it (the application's open request, if it has one already)."""
+    existing = ChangeRequest.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    first = first_concept_line(application)
+    moved = [
+        LineInput(
+            Phase.CONCEPT,
+            first.grantee,
+            first.year,
+            first.position,
+            first.eligible_amount - Decimal(amount),
+        ),
+        LineInput(Phase.CONCEPT, first.grantee, first.year + 1, first.position, Decimal(amount)),
+    ]
+    manager = User.objects.get(cluster_membership__cluster_id=application.cluster_id)
+    return change_request_create(application=application, by=manager, lines=moved)

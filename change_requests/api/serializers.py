@@ -12,7 +12,7 @@ from ..models import ChangeRequest, ChangeRequestLine, ChangeRequestTransition
 from ..states import ChangeState
 
 
-class ProposedLineSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ChangeRequestProposedLineSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     eligible_amount = money()
 
     class Meta:
@@ -34,7 +34,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type
         default=None,
         help_text="The plan version an approved request made.",
     )
-    lines = ProposedLineSerializer(
+    lines = ChangeRequestProposedLineSerializer(
         many=True, read_only=True, help_text="The proposed amount of each line it changes."
     )
 
@@ -59,7 +59,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type
         read_only_fields = fields
 
 
-class LineDifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChangeRequestLineDifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     phase = serializers.ChoiceField(choices=Phase.choices)
     project_title = serializers.CharField()
     grantee = serializers.CharField()
@@ -71,15 +71,15 @@ class LineDifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg
     difference_amount = money()
 
 
-class DateDifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChangeRequestDateDifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     phase = serializers.ChoiceField(choices=Phase.choices)
     current_on = serializers.DateField(help_text="The phase's end now.")
     proposed_on = serializers.DateField(help_text="The phase's end as proposed.")
 
 
-class DifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    lines = LineDifferenceSerializer(many=True)
-    dates = DateDifferenceSerializer(many=True)
+class ChangeRequestDifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    lines = ChangeRequestLineDifferenceSerializer(many=True)
+    dates = ChangeRequestDateDifferenceSerializer(many=True)
     current_funding_amount = money()
     proposed_funding_amount = money()
     violations = ViolationSerializer(
@@ -87,7 +87,7 @@ class DifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class TransitionOptionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChangeRequestTransitionOptionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField()
     target = serializers.ChoiceField(choices=ChangeState.choices)
     comment_required = serializers.BooleanField()
@@ -103,7 +103,7 @@ class TransitionOptionSerializer(serializers.Serializer):  # type: ignore[type-a
         return {"name": fields.pop("name"), "label": serializers.CharField(), **fields}
 
 
-class TransitionRecordSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ChangeRequestTransitionRecordSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     by = serializers.CharField(source="by.get_username", read_only=True)
     source_state = serializers.ChoiceField(choices=ChangeState.choices)
     target_state = serializers.ChoiceField(choices=ChangeState.choices)
@@ -114,16 +114,22 @@ class TransitionRecordSerializer(serializers.ModelSerializer):  # type: ignore[t
 
 
 class ChangeRequestDetailSerializer(ChangeRequestSerializer):
-    difference = DifferenceSerializer(read_only=True, help_text="Plan against proposal.")
-    transitions = TransitionOptionSerializer(many=True, read_only=True, source="transition_options")
-    history = TransitionRecordSerializer(many=True, read_only=True, source="history_rows")
+    difference = ChangeRequestDifferenceSerializer(
+        read_only=True, help_text="Plan against proposal."
+    )
+    transitions = ChangeRequestTransitionOptionSerializer(
+        many=True, read_only=True, source="transition_options"
+    )
+    history = ChangeRequestTransitionRecordSerializer(
+        many=True, read_only=True, source="history_rows"
+    )
 
     class Meta(ChangeRequestSerializer.Meta):
         fields = [*ChangeRequestSerializer.Meta.fields, "difference", "transitions", "history"]
         read_only_fields = fields
 
 
-class ProposedLineInput(StrictInput):
+class ChangeRequestProposedLineInput(StrictInput):
     phase = serializers.ChoiceField(choices=Phase.choices)
     rd_project = serializers.IntegerField(
         min_value=1, allow_null=True, required=False, help_text="Implementation phase only."
@@ -144,7 +150,7 @@ class ChangeRequestChange(StrictInput):
     implementation_end_on = serializers.DateField(
         required=False, help_text="A new end of the phase."
     )
-    lines = ProposedLineInput(  # type: ignore[call-arg]  # ListSerializer takes max_length
+    lines = ChangeRequestProposedLineInput(  # type: ignore[call-arg]  # ListSerializer takes max_length
         many=True,
         required=False,
         max_length=2000,
@@ -152,7 +158,7 @@ class ChangeRequestChange(StrictInput):
     )
 
 
-class TransitionInput(StrictInput):
+class ChangeRequestTransitionInput(StrictInput):
     comment = serializers.CharField(allow_blank=True, default="", max_length=5000)
     expected_state = serializers.ChoiceField(
         choices=ChangeState.choices,
@@ -161,7 +167,7 @@ class TransitionInput(StrictInput):
     )
 
 
-class VersionLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PlanVersionLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
     phase = serializers.ChoiceField(choices=Phase.choices)
     rd_project = serializers.IntegerField(source="rd_project_id", allow_null=True)
     grantee = serializers.IntegerField(source="grantee_id")
@@ -188,4 +194,4 @@ class PlanVersionSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class PlanVersionDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
     version = PlanVersionSerializer()
     funding_amount = money(help_text="Grant plus Projektpauschale of this version.")
-    lines = VersionLineSerializer(many=True, help_text="The lines of the version's phases.")
+    lines = PlanVersionLineSerializer(many=True, help_text="The lines of the version's phases.")

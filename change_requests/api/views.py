@@ -42,9 +42,9 @@ from .serializers import (
     ChangeRequestChange,
     ChangeRequestDetailSerializer,
     ChangeRequestSerializer,
+    ChangeRequestTransitionInput,
     PlanVersionDetailSerializer,
     PlanVersionSerializer,
-    TransitionInput,
 )
 
 APPLICATION_ID = OpenApiParameter("application_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -200,7 +200,7 @@ class ChangeRequestTransitionView(ChangeRequestScoped, APIView):
 
     @extend_schema(
         parameters=[TRANSITION_NAME],
-        request=TransitionInput,
+        request=ChangeRequestTransitionInput,
         responses={200: ChangeRequestDetailSerializer, 409: ErrorSerializer},
         summary="Fire a transition (submit; approve, refuse or return with questions)",
         description=(
@@ -213,7 +213,7 @@ class ChangeRequestTransitionView(ChangeRequestScoped, APIView):
         if name not in TRANSITION_NAMES:
             raise NotFound()
         change_request = self.get_change_request()
-        given = TransitionInput(data=request.data)
+        given = ChangeRequestTransitionInput(data=request.data)
         given.is_valid(raise_exception=True)
         changed = change_request_transition(
             change_request=change_request,

@@ -14,6 +14,7 @@ from budgets.models import BudgetLine, BudgetPosition, Phase
 from budgets.plan import LineInput
 from change_requests.models import ChangeRequest
 from change_requests.services import change_request_create
+from change_requests.states import OPEN_STATES
 
 ZERO = Decimal("0.00")
 
@@ -132,6 +133,18 @@ def first_concept_line(application: Application) -> BudgetLine:
     )[0]
 
 
+def next_year_amount(first: BudgetLine) -> Decimal:
+    """What the first concept line's grantee and position have in the year after it."""
+    found = BudgetLine.objects.filter(
+        application_id=first.application_id,
+        phase=Phase.CONCEPT,
+        grantee_id=first.grantee_id,
+        position_id=first.position_id,
+        year=first.year + 1,
+    ).first()
+    return found.eligible_amount if found is not None else ZERO
+
+
 def money_moved_to_next_year(
     application: Application, amount: str = "10000.00"
 ) -> list[dict[str, Any]]:
@@ -145,14 +158,19 @@ def money_moved_to_next_year(
             position=first.position,
             amount=first.eligible_amount - Decimal(amount),
         ),
-        line(grantee=first.grantee, year=first.year + 1, position=first.position, amount=amount),
+        line(
+            grantee=first.grantee,
+            year=first.year + 1,
+            position=first.position,
+            amount=next_year_amount(first) + Decimal(amount),
+        ),
     ]
 
 
 def draft_change_request(application: Application, amount: str = "10000.00") -> ChangeRequest:
     """The cluster management's draft that moves ``amount`` of the concept phase's first line
     to the year after it (the application's open request, if it has one already)."""
-    existing = ChangeRequest.objects.filter(application=application).first()
+    existing = ChangeRequest.objects.filter(application=application, state__in=OPEN_STATES).first()
     if existing is not None:
         return existing
     first = first_concept_line(application)
@@ -164,7 +182,13 @@ def draft_change_request(application: Application, amount: str = "10000.00") -> 
             first.position,
             first.eligible_amount - Decimal(amount),
         ),
-        LineInput(Phase.CONCEPT, first.grantee, first.year + 1, first.position, Decimal(amount)),
+        LineInput(
+            Phase.CONCEPT,
+            first.grantee,
+            first.year + 1,
+            first.position,
+            next_year_amount(first) + Decimal(amount),
+        ),
     ]
     manager = User.objects.get(cluster_membership__cluster_id=application.cluster_id)
     return change_request_create(application=application, by=manager, lines=moved)

@@ -53,4 +53,5 @@ def test_submitted_approved_and_refused_notify(running: Running, manager_a, offi
         recipient=manager_a, kind=NotificationKind.CHANGE_REQUEST
     ).order_by("-pk")[0]
     text = notification_text(refused.kind, refused.params)
-    assert "refused" in text and "Not justified" in text
+    assert "refused" in text
+    assert "Not justified" in text

@@ -183,3 +183,21 @@ def version_asked(application: BudgetedApplication, asked: str | None) -> PlanVe
     if int(asked) == 1 and not PlanVersion.objects.filter(application_id=application.pk).exists():
         return None
     raise PlanVersion.DoesNotExist(asked)
+
+
+def plan_version_record(
+    *, application: BudgetedApplication, phases: Sequence[str], record: VersionRecord
+) -> PlanVersion | None:
+    """Keep the live plan as the next version once a further phase is approved, so that the
+    latest version is the current plan again; nothing while no change made versions (the live
+    plan is version 1 then). Call it inside the approval's transaction."""
+    last = PlanVersion.objects.filter(application_id=application.pk).order_by("-number").first()
+    if last is None:
+        return None
+    return _snapshot(
+        application.pk,
+        budget_plan(application),
+        number=last.number + 1,
+        phases=phases,
+        record=record,
+    )

@@ -7,14 +7,24 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from applications.states import State
 from budgets.models import PlanVersion
 from budgets.workbooks import application_workbook
 from kernel import clock
 
 from ..api.conftest import client_for
+from ..applications.conftest import bring_to, fire, rd_project_add
 from ..disbursements.conftest import Running, at
-from ..factories import position
-from .support import approve, propose_move_between_years, submit
+from ..factories import ApplicationFactory, position
+from .support import (
+    approve,
+    money_moved_to_next_year,
+    propose,
+    propose_move_between_years,
+    submit,
+    version,
+    versions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +78,27 @@ def test_workbooks_of_version_1_and_2_differ_exactly_by_the_change(
 
 def one_cover(found: dict[tuple[str, str], Any]) -> str:
     return next(iter(found))[0]  # the first sheet is the cover
+
+
+def test_implementation_approved_after_a_concept_change_is_the_next_version(
+    round_2027, cluster_a, officer, manager_a
+):
+    """A change in the concept phase makes versions 1 and 2; approving the implementation
+    later keeps the plan as approved as version 3, the current plan."""
+    application = bring_to(
+        ApplicationFactory(round=round_2027, cluster=cluster_a, with_region=True),
+        State.CONCEPT_PHASE,
+        officer=officer,
+        manager=manager_a,
+    )
+    manager, checker = client_for(manager_a), client_for(officer)
+    moved = money_moved_to_next_year(application)
+    approve(checker, submit(manager, propose(manager, application, lines=moved)))
+    assert PlanVersion.objects.filter(application=application).count() == 2
+    rd_project_add(application, manager_a)
+    fire(fire(application, "propose_implementation", manager_a), "approve_implementation", officer)
+    listed = versions(checker, application)
+    assert [(v["number"], v["is_current"]) for v in listed][-1] == (3, True)
+    assert listed[-1]["phases"] == ["concept", "implementation"]
+    third = version(checker, application, 3)
+    assert {line["phase"] for line in third["lines"]} == {"concept", "implementation"}

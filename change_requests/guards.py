@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from applications.guards import Refusal
+from budgets.grantees import ZERO, grantee_grants
 from budgets.models import Phase
 from kernel.dates import format_day
 from kernel.money import format_eur
@@ -36,6 +37,10 @@ CHANGES_NOTHING = gettext_noop(
 NOT_COST_NEUTRAL = gettext_noop(
     "A change request is cost-neutral: the plan's total funding is %(current)s, the proposal's "
     "%(proposed)s, %(difference)s different."
+)
+BELOW_DRAWN = gettext_noop(
+    "%(grantee)s: the proposal leaves %(approved)s for %(year)s, but %(drawn)s of it is "
+    "requested already, %(excess)s more."
 )
 ENDS_BEFORE_START = gettext_noop(
     "The %(phase)s cannot end on %(end)s, before it starts on %(start)s."
@@ -115,6 +120,35 @@ def is_cost_neutral(change_request: "ChangeRequest") -> list[Refusal]:
 
 
 @Guard
+def keeps_what_is_drawn(change_request: "ChangeRequest") -> list[Refusal]:
+    """A year's drawdowns never exceed its approved grant, in the new version too: the money
+    requested already (submitted and later, not refused) stays covered. The drawdowns live
+    beside this app and are read through the reverse relation."""
+    drawn = change_request.application.drawdown_requests.drawn_by_grantee_year()
+    if not drawn:
+        return []
+    grants = {
+        grant.key: grant for grant in grantee_grants(proposal_of(change_request).check.summary)
+    }
+    refusals = []
+    for (phase, project, grantee, year), amount in sorted(drawn.items(), key=str):
+        grant = grants.get((phase, project, grantee))
+        approved = grant.approved_amount(year) if grant is not None else ZERO
+        if amount <= approved:
+            continue
+        name = grant.organisation.name if grant is not None else str(grantee)
+        params = {
+            "grantee": name,
+            "year": year,
+            "approved": format_eur(approved),
+            "drawn": format_eur(amount),
+            "excess": format_eur(amount - approved),
+        }
+        refusals.append(Refusal("below_drawn", _(BELOW_DRAWN) % params))
+    return refusals
+
+
+@Guard
 def keeps_budget_rules(change_request: "ChangeRequest") -> list[Refusal]:
     """Every cap and rule of the budget engine holds for the proposed plan."""
     return [Refusal.of_violation(v) for v in proposal_of(change_request).check.violations]
@@ -127,5 +161,6 @@ PROPOSAL_GUARDS = (
     changes_something,
     phases_end_after_start,
     is_cost_neutral,
+    keeps_what_is_drawn,
     keeps_budget_rules,
 )

@@ -11,7 +11,7 @@ from change_requests.models import ChangeRequest, ChangeRequestLine
 from kernel import clock
 
 from ..api.conftest import client_for
-from ..disbursements.conftest import Running, at
+from ..disbursements.conftest import Running, at, concept_request, move
 from ..factories import position
 from .support import (
     approve,
@@ -246,3 +246,37 @@ def test_other_clusters_see_nothing(running: Running, manager_a, manager_b, audi
     reader = client_for(auditor)
     assert reader.get(f"/api/v1/change-requests/{draft['id']}/").status_code == 200
     assert fire(reader, draft, "submit").status_code == 403
+
+
+def test_a_move_below_what_is_drawn_already_is_refused(running: Running, manager_a):
+    """80,000.00 of 2027 is requested already; moving 30,000.00 of it to 2028 would leave
+    70,000.00."""
+    with clock.frozen_at(at(2027, 3, 15)):
+        submitted = concept_request(running, manager_a, "80000.00")
+        move(submitted, "submit", manager_a)
+        before = counts()
+        response = client_for(manager_a).post(
+            f"/api/v1/applications/{running.application.pk}/change-requests/",
+            {
+                "lines": [
+                    line(
+                        grantee=running.management,
+                        year=2027,
+                        position=position(*STAFF),
+                        amount="70000.00",
+                    ),
+                    line(
+                        grantee=running.management,
+                        year=2028,
+                        position=position(*STAFF),
+                        amount="130000.00",
+                    ),
+                ]
+            },
+            format="json",
+        )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "below_drawn"
+    assert "10,000.00" in body["detail"] or "10.000,00" in body["detail"], body["detail"]
+    assert counts() == before

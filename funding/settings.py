@@ -357,6 +357,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "applications.states.State",
         "DrawdownStateEnum": "disbursements.states.DrawdownState",
         "ChangeRequestStateEnum": "change_requests.states.ChangeState",
+        "PhaseEnum": "budgets.models.Phase",
     },
 }
 

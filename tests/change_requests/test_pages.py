@@ -180,3 +180,27 @@ def test_list_pages_answer_in_the_same_queries_at_two_sizes(
     for _ in range(4):
         refused_one(running, manager_a, officer)
     assert queries_of(client, url) == small
+
+
+def test_the_workbook_page_downloads_each_version(running: Running, manager_a, officer):
+    client = browser(officer)
+    url = reverse("budgets:workbook", args=[running.application.pk])
+    assert client.get(url, {"version": "2"}).status_code == 404
+    draft = draft_of(running, manager_a)
+    submitted = change_request_transition(change_request=draft, name="submit", by=manager_a)
+    change_request_transition(change_request=submitted, name="approve", by=officer)
+    assert client.get(url, {"version": "1"}).status_code == 200
+    assert client.get(url, {"version": "2"}).status_code == 200
+    assert client.get(url, {"version": "3"}).status_code == 404
+    assert browser(None).get(url, {"version": "1"}).status_code == 302
+
+
+def test_the_pages_speak_german(running: Running, manager_a):
+    draft = draft_of(running, manager_a)
+    client = browser(manager_a)
+    page = client.get(
+        reverse("change_requests:detail", args=[draft.pk]), headers={"accept-language": "de"}
+    )
+    text = page.content.decode()
+    assert "Plan und Vorschlag im Vergleich" in text
+    assert "130.000,00" in text

@@ -5,6 +5,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from budgets.models import BudgetLine, PlanVersion
 from change_requests.models import ChangeRequest, ChangeRequestLine
@@ -280,3 +282,46 @@ def test_a_move_below_what_is_drawn_already_is_refused(running: Running, manager
     assert body["code"] == "below_drawn"
     assert "10,000.00" in body["detail"] or "10.000,00" in body["detail"], body["detail"]
     assert counts() == before
+
+
+def approved_once(running: Running, manager: Any, officer: Any) -> None:
+    """One more approved change: 1,000.00 moved from 2028 to 2027 and back, alternately."""
+    staff = position(*STAFF)
+    lines = {
+        line.year: line.eligible_amount
+        for line in BudgetLine.objects.filter(application=running.application, phase="concept")
+    }
+    step = Decimal("1000.00") if lines[2027] <= lines[2028] else Decimal("-1000.00")
+    client_manager, client_officer = client_for(manager), client_for(officer)
+    draft = propose(
+        client_manager,
+        running.application,
+        lines=[
+            line(grantee=running.management, year=2027, position=staff, amount=lines[2027] + step),
+            line(grantee=running.management, year=2028, position=staff, amount=lines[2028] - step),
+        ],
+    )
+    approve(client_officer, submit(client_manager, draft))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/change-requests/",
+        "/api/v1/applications/{pk}/change-requests/",
+        "/api/v1/applications/{pk}/plan-versions/",
+    ],
+)
+def test_lists_answer_in_the_same_queries_at_two_sizes(running: Running, manager_a, officer, url):
+    client = client_for(officer)
+    path = url.format(pk=running.application.pk)
+    approved_once(running, manager_a, officer)
+    client.get(path)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path).status_code == 200
+    for _ in range(4):
+        approved_once(running, manager_a, officer)
+    with CaptureQueriesContext(connection) as large:
+        answer = client.get(path)
+    assert answer.status_code == 200
+    assert len(large) == len(small)

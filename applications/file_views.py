@@ -30,6 +30,8 @@ from budgets.imports import (
     budget_import_preview,
     refusal_status,
 )
+from budgets.models import PlanVersion
+from budgets.versions import version_asked
 from budgets.workbooks import (
     application_workbook,
     application_workbook_filename,
@@ -51,9 +53,14 @@ PREVIEW_GONE = gettext_noop("The previewed file is no longer available; upload i
 
 @login_required
 def application_workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The application's budget workbook, for everyone who may read the application."""
+    """The application's budget workbook, for everyone who may read the application: of the
+    current plan, or of an approved version of it (``?version=N``)."""
     application = visible_application(request.user, pk)
-    built = application_workbook(application, by=request.user)
+    try:
+        version = version_asked(application, request.GET.get("version"))
+    except PlanVersion.DoesNotExist as gone:
+        raise Http404 from gone
+    built = application_workbook(application, by=request.user, version=version)
     return xlsx_response(built.to_bytes(), application_workbook_filename(application))
 
 

@@ -25,6 +25,8 @@ from .models import (
     BudgetPosition,
     GranteeTerms,
     Phase,
+    PlanVersion,
+    PlanVersionLine,
     ProjectPartner,
     RDProject,
 )
@@ -339,3 +341,23 @@ class BudgetFiguresAdmin(ReadOnlyAdmin):
     @admin.display(description=_("implementation phase: funding"))
     def implementation_funding(self, row: BudgetFigures) -> str:
         return format_eur(stored(row, Phase.IMPLEMENTATION).funding_amount)
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    """The approved versions of each plan, written by approved change requests
+    (``budgets.versions``): read here, changed by nobody."""
+
+    list_display = ["application", "number", "proposed_by", "approved_by", "approved_at"]
+    list_filter = [APPLICATION_FILTER]
+    list_select_related = [*APPLICATION, "proposed_by", "approved_by"]
+    search_fields = APPLICATION_SEARCH
+
+
+@admin.register(PlanVersionLine)
+class PlanVersionLineAdmin(ReadOnlyAdmin):
+    """The lines of a plan version, as they were approved."""
+
+    list_display = ["version", "phase", "grantee", "year", "position", "eligible_amount"]
+    list_select_related = ["version", "grantee", "position"]
+    search_fields = ["version__application__cluster__name", "grantee__name"]

@@ -104,7 +104,8 @@ def grid_spec(plan: Plan, phase: str, project: RDProject | None = None) -> GridS
             if line.phase == phase
             and line.rd_project_id == (project.pk if project is not None else None)
         ),
-        key=lambda line: line.pk,
+        # A proposed plan (a change request's) has new lines without an id: after the stored.
+        key=lambda line: (line.pk is None, line.pk or 0),
     )
     partners_abroad: list[Organisation] = []
     if project is None:

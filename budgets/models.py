@@ -6,6 +6,7 @@ imports the workflow; the workflow asks the budget engine.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -281,3 +282,82 @@ class BudgetFigures(models.Model):
 
     def __str__(self) -> str:
         return _("Budget figures of application %(id)s") % {"id": self.application_id}
+
+
+class PlanVersion(models.Model):
+    """One approved version of an application's budget plan, kept readable for good.
+
+    The live ``BudgetLine`` rows always are the current version; a version stores the lines
+    of the phases approved at the time (``phases``) and the phases' dates as they were, with
+    who proposed and who approved it, when and why. Version 1 is the plan as approved; each
+    approved change request adds the next (``budgets.services.plan_change_apply``)."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="plan_versions"
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    phases = models.JSONField(_("phases"), default=list)
+    concept_start_on = models.DateField(_("concept phase starts on"))
+    concept_end_on = models.DateField(_("concept phase ends on"))
+    implementation_start_on = models.DateField(_("implementation phase starts on"))
+    implementation_end_on = models.DateField(_("implementation phase ends on"))
+    reason = models.TextField(_("reason"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_versions_proposed",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_versions_approved",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="unique_plan_version_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Version %(number)s") % {"number": self.number}
+
+
+class PlanVersionLine(models.Model):
+    """A budget line as it was in one plan version."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="lines")
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    rd_project = models.ForeignKey(
+        RDProject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    grantee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("calendar year"))
+    position = models.ForeignKey(BudgetPosition, on_delete=models.PROTECT, related_name="+")
+    eligible_amount = MoneyField(_("eligible amount (EUR)"))
+    justification = models.CharField(_("justification"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("plan version line")
+        verbose_name_plural = _("plan version lines")
+        ordering = ["version", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eligible_amount__gte=0), name="version_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.grantee_id} {self.year} {self.position_id}"

@@ -39,6 +39,7 @@ from .plan import LineInput as LineInput  # writers describe lines with it, so o
 from .plan import Plan, PlanCheck, PlanRefused, check_plan, default_terms, line_key
 from .protocols import Budgeted, BudgetedApplication, lock_application
 from .selectors import budget_plan
+from .summary import Periods
 from .violations import BudgetRuleError, Rule, Violation
 
 NOT_YOURS = gettext_noop("You may not change this application's budget.")
@@ -338,14 +339,16 @@ def _write_lines(
     writes: Sequence[LineInput],
     deletes: Sequence[BudgetLine],
     by: Any,
+    periods: Periods | None = None,
 ) -> list[BudgetLine]:
-    """``budget_lines_write`` inside its ``budget_change``."""
+    """``budget_lines_write`` inside its ``budget_change`` (``periods``: the phases' new dates,
+    which an approved change request writes with its lines, ``budgets.versions``)."""
     locked, plan = change.application, change.plan
     doomed = _doomed(locked, plan, deletes)
     _ensure_open(locked, {line.phase for line in doomed})
     for grantee in {item.grantee.pk: item.grantee for item in writes}.values():
         ensure_usable(locked, grantee, by=by, field="grantee")
-    check = check_plan(plan, writes=writes, deletes=doomed)
+    check = check_plan(plan, writes=writes, deletes=doomed, periods=periods)
     lines = _line_writes(plan, check.plan, writes)
     for line in {id(line): line for line in lines.saved}.values():
         _validated_line(locked, line)  # field errors come before broken rules

@@ -28,6 +28,7 @@ from applications.models import Application
 from applications.services import application_create, application_transition, partner_region_add
 from budgets.models import BudgetPosition, Phase, RDProject
 from budgets.services import LineInput, budget_lines_write, project_partner_add, rd_project_create
+from change_requests.proposal import CHANGEABLE_STATES
 from competition.models import ConflictOfInterest, Review, ReviewCriterion
 from competition.services import (
     ScoreInput,
@@ -62,6 +63,7 @@ from .catalogue import (
     RoundSpec,
     current_round,
 )
+from .change_requests import change_requests_load
 from .drawdowns import drawdowns_load
 from .steps import (
     ConceptBudget,
@@ -548,6 +550,14 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
         payers=(users["payments"], users["payments-2"]),
     )
     log(f"{drawdowns} new drawdown requests of the running phases.")
+    change_requests = change_requests_load(
+        list(applications.filter(state__in=CHANGEABLE_STATES).with_programme().order_by("pk")),
+        managers={
+            clusters[spec.cluster].pk: users[spec.username] for spec in USERS if spec.cluster
+        },
+        officer=officer,
+    )
+    log(f"{change_requests} new change requests of the approved plans.")
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(
         programme=programme,

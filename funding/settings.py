@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "competition",
     "correspondence",
     "disbursements",
+    "change_requests",
     "reports",
     "notifications",
     "exports",
@@ -355,6 +356,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStateEnum": "applications.states.State",
         "DrawdownStateEnum": "disbursements.states.DrawdownState",
+        "ChangeRequestStateEnum": "change_requests.states.ChangeState",
+        "PhaseEnum": "budgets.models.Phase",
     },
 }
 

@@ -101,6 +101,7 @@ class NotificationKind(models.TextChoices):
     MESSAGE_POSTED = "message_posted", _("new messages")
     REMINDER = "reminder", _("reminders of deadlines")
     OVERDUE = "overdue", _("overdue deadlines")
+    CHANGE_REQUEST = "change_request", _("change requests submitted and decided")
 
 
 # The grant conditions require these to reach the grantee: they can be delayed to the digest,
@@ -111,6 +112,7 @@ REQUIRED_KINDS = frozenset(
         NotificationKind.DEADLINE_SET,
         NotificationKind.REMINDER,
         NotificationKind.OVERDUE,
+        NotificationKind.CHANGE_REQUEST,
     }
 )
 

@@ -8,12 +8,14 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from applications.models import ApplicationTransition
+from change_requests.models import ChangeRequestTransition
 from competition.models import ReviewerAssignment
 from correspondence.models import Message
 from correspondence.signals import message_posted
 
 from .services import (
     deadlines_follow,
+    notify_change_request,
     notify_message_posted,
     notify_review_assigned,
     notify_transition,
@@ -40,3 +42,14 @@ def on_review_assigned(
 @receiver(message_posted, dispatch_uid="notifications-message-posted")
 def on_message_posted(sender: type[Message], message: Message, **_: Any) -> None:
     notify_message_posted(application=message.application, author=message.author)
+
+
+@receiver(post_save, sender=ChangeRequestTransition, dispatch_uid="notifications-change-request")
+def on_change_request_transition(
+    sender: type[ChangeRequestTransition],
+    instance: ChangeRequestTransition,
+    created: bool,
+    **_: Any,
+) -> None:
+    if created:
+        notify_change_request(transition=instance)

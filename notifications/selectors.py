@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from applications.access import applications_visible_to
 from applications.models import Application
 from applications.states import State
+from change_requests.models import ChangeRequest
+from change_requests.states import ChangeState
 from competition.models import ReviewerAssignment
 from kernel import clock
 from programmes.access import can_read_all, cluster_id_of, is_officer, is_reviewer
@@ -29,6 +31,8 @@ OFFICER_STEPS = {
 }
 OUTLINE = _("outline")
 REVIEW = _("your review")
+DECIDE_CHANGE = _("decide on the change request")
+ANSWER_CHANGE = _("answer the questions on the change request")
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,40 @@ def _sort_key(task: Task) -> tuple[bool, bool, date]:
 TASK_LIST_LIMIT = 100
 
 
+def _change_request_tasks(user: Any, cluster_id: int | None, limit: int) -> list[Task]:
+    """Submitted change requests wait for the officers (longest waiting first); one returned
+    with questions waits for its cluster management."""
+    if can_read_all(user):
+        waiting = ChangeRequest.objects.filter(state=ChangeState.SUBMITTED)
+        kind, what, actor = "decide_change_request", DECIDE_CHANGE, Actor.OFFICERS
+    elif cluster_id is not None:
+        waiting = ChangeRequest.objects.filter(
+            state=ChangeState.RETURNED, application__cluster_id=cluster_id
+        )
+        kind, what, actor = "answer_change_request", ANSWER_CHANGE, Actor.CLUSTER_MANAGEMENT
+    else:
+        return []
+    rows = waiting.select_related("application__cluster", "application__round__programme")
+    return [
+        Task(
+            kind=kind,
+            what=str(what),
+            application=change_request.application,
+            due_on=None,
+            actor=actor,
+            link=reverse("change_requests:detail", args=[change_request.pk]),
+            is_overdue=False,
+        )
+        for change_request in rows.order_by("updated_at", "pk")[:limit]
+    ]
+
+
 def tasks_for(user: Any, limit: int = TASK_LIST_LIMIT) -> list[Task]:
     """What is due, by when, for which application (the first ``limit``): the open deadlines
     the user may see (officers and auditors: all; a cluster management: its own, whoever must
     act), the outlines a cluster management has yet to submit (the round's deadline), the
-    applications waiting for the officers (for officers and auditors, longest waiting first),
+    applications and change requests waiting for the officers (for officers and auditors,
+    longest waiting first), a cluster management's change requests returned with questions,
     and a reviewer's unsubmitted reviews."""
     today = timezone.localdate(clock.now())
     tasks: list[Task] = []
@@ -119,6 +152,7 @@ def tasks_for(user: Any, limit: int = TASK_LIST_LIMIT) -> list[Task]:
                     is_overdue=False,
                 )
             )
+    tasks += _change_request_tasks(user, cluster_id, limit)
     if is_reviewer(user) and not is_officer(user):
         assignments = ReviewerAssignment.objects.filter(
             reviewer=user,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from applications.models import Application, ApplicationTransition
+from change_requests.models import ChangeRequestTransition
 from kernel import clock
 from kernel.dates import format_day
 from programmes.access import Role, is_cluster_manager
@@ -191,6 +192,31 @@ def notify_message_posted(*, application: Application, author: Any) -> list[Noti
             "by": author.get_full_name() or author.get_username(),
         },
         link=reverse("correspondence:thread", args=[application.pk]),
+    )
+
+
+def notify_change_request(*, transition: ChangeRequestTransition) -> list[Notification]:
+    """A change request submitted tells the officers and the cluster's other managers; a
+    decision or questions tell the cluster management."""
+    change_request = transition.change_request
+    application = change_request.application
+    by = transition.by
+    if is_cluster_manager(by):
+        recipients = [*officers(), *cluster_managers(application.cluster_id).exclude(pk=by.pk)]
+    else:
+        recipients = list(cluster_managers(application.cluster_id))
+    return notify(
+        recipients=recipients,
+        kind=NotificationKind.CHANGE_REQUEST,
+        application=application,
+        params={
+            "application": application_name(application),
+            "number": change_request.pk,
+            "change_state": transition.target_state,
+            "by": by.get_full_name() or by.get_username(),
+            "comment": transition.comment,
+        },
+        link=reverse("change_requests:detail", args=[change_request.pk]),
     )
 
 

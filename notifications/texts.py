@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from applications.states import State
+from change_requests.states import ChangeState
 from kernel.dates import format_day
 
 from .models import DeadlineKind, NotificationKind, deadline_label
@@ -25,6 +26,9 @@ TEXTS = {
     NotificationKind.OVERDUE: gettext_noop(
         "“%(application)s”: %(deadline)s was due on %(due)s and is overdue."
     ),
+    NotificationKind.CHANGE_REQUEST: gettext_noop(
+        "“%(application)s”: change request %(number)s is now %(change_state)s (%(by)s)."
+    ),
 }
 COMMENT = gettext_noop("Comment: %(comment)s")
 
@@ -34,6 +38,8 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     values = dict(params)
     if "state" in values:
         values["state"] = str(State(values["state"]).label)
+    if "change_state" in values:
+        values["change_state"] = str(ChangeState(values["change_state"]).label)
     if "due" in values:
         values["due"] = format_day(date.fromisoformat(values["due"]))
     if "deadline_kind" in values:

@@ -13,13 +13,24 @@ from django_fsm import FSMField
 
 from applications.models import ApplicationTransition, RoundFigures
 from applications.services import application_transition
-from budgets.models import BudgetFigures, BudgetLine, GranteeTerms, Phase, ProjectPartner, RDProject
+from budgets.models import (
+    BudgetFigures,
+    BudgetLine,
+    GranteeTerms,
+    Phase,
+    PlanVersion,
+    PlanVersionLine,
+    ProjectPartner,
+    RDProject,
+)
 from budgets.services import budget_line_save, project_partner_add, rd_project_create
+from change_requests.services import change_request_transition
 from competition.models import Review, ReviewScore
 from programmes.access import Role
 from programmes.models import Organisation, Round
 
 from ..budgets.support import start_concept_phase
+from ..change_requests.support import draft_change_request
 from ..competition.support import JUSTIFICATION, competition_rows, reviews_for_selection
 from ..factories import (
     ApplicationFactory,
@@ -70,6 +81,11 @@ def full_application(application_a, manager_a, officer):
         eligible_amount=Decimal("250000.00"),
         by=manager_a,
     )
+    # An approved change request, so the plan has versions 1 and 2.
+    change = change_request_transition(
+        change_request=draft_change_request(application), name="submit", by=manager_a
+    )
+    change_request_transition(change_request=change, name="approve", by=officer)
     return application
 
 
@@ -108,6 +124,8 @@ def test_add_page_loads_for_officer_where_adding_is_allowed(full_application, of
         ApplicationTransition,
         BudgetFigures,  # written by the budget services only
         RoundFigures,  # kept by every change of an application
+        PlanVersion,  # written by approved change requests only
+        PlanVersionLine,
         *(model.history.model for model in HISTORY_MODELS),
         Review,
         ReviewScore,

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from ..change_requests.support import draft_change_request
 from ..factories import position
 from .conftest import World
 
@@ -61,6 +62,7 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
     applications = [w.draft.pk, w.concept.pk]
     drawdowns = [w.drawdowns.draft.pk, w.drawdowns.released.pk, w.drawdowns.paid.pk]
     runs = [w.drawdowns.run.pk, w.drawdowns.paid_run.pk]
+    change_requests = [draft_change_request(w.concept).pk]
     project = "/api/v1/applications/{application_pk}/projects/{project_pk}/"
     return {
         ("*", "application_pk"): applications,
@@ -92,6 +94,11 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
             (f"/api/v1/drawdowns/{{id}}/{rest}", "id"): drawdowns
             for rest in ("", "transitions/", "transitions/{name}/", "history/", "spent/")
         },
+        **{
+            (f"/api/v1/change-requests/{{id}}/{rest}", "id"): change_requests
+            for rest in ("", "transitions/{name}/")
+        },
+        ("/api/v1/applications/{application_pk}/plan-versions/{number}/", "number"): [1],
         **{
             (f"/api/v1/payment-runs/{{id}}/{rest}", "id"): runs
             for rest in ("", "pay/", "workbook.xlsx")

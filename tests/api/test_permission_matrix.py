@@ -19,6 +19,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from budgets.imports import budget_import_preview
 from notifications.models import Notification
 
+from ..change_requests.support import draft_change_request, money_moved_to_next_year
 from ..disbursements.support import concept_drawdown_body
 from ..exports.support import finished_export
 from ..factories import position
@@ -153,6 +154,11 @@ def notification_of_a() -> int:
     """A notification of manager A's (the officer's steps on A's applications wrote some)."""
     mine = Notification.objects.filter(recipient__username="martha-manager-a").order_by("pk")
     return mine.values_list("pk", flat=True)[0]
+
+
+def change_request_url(w: World, rest: str = "") -> str:
+    """Manager A's draft change request of the application in its concept phase."""
+    return f"/api/v1/change-requests/{draft_change_request(w.concept).pk}/{rest}"
 
 
 def drawdown_url(w: World, which: str, rest: str = "") -> str:
@@ -652,6 +658,35 @@ MATRIX: dict[str, Row] = {
         get(RUN_READ),
         content_type=XLSX,
         error_content_type="application/json",
+    ),
+    # Change requests and plan versions (issue 16).
+    "api/v1/change-requests/": Row(lambda w: "/api/v1/change-requests/", get(EVERYONE_READS)),
+    "api/v1/change-requests/<int:pk>/": Row(
+        change_request_url,
+        {
+            "GET": (None, A_READS),
+            "PATCH": (lambda w: {"reason": "Earlier trip"}, (401, 403, 200, 404, 403, 403)),
+        },
+    ),
+    "api/v1/change-requests/<int:pk>/transitions/<str:name>/": Row(
+        lambda w: change_request_url(w, "transitions/submit/"),
+        {"POST": (lambda w: {}, (401, 403, 200, 404, 403, 403))},
+    ),
+    "api/v1/applications/<int:application_pk>/change-requests/": Row(
+        lambda w: under(w, "concept", "change-requests/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {"lines": money_moved_to_next_year(w.concept)},
+                (401, 403, 201, 404, 403, 403),
+            ),
+        },
+    ),
+    "api/v1/applications/<int:application_pk>/plan-versions/": Row(
+        lambda w: under(w, "concept", "plan-versions/"), get(A_READS)
+    ),
+    "api/v1/applications/<int:application_pk>/plan-versions/<int:number>/": Row(
+        lambda w: under(w, "concept", "plan-versions/1/"), get(A_READS)
     ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from demo.scale import seed_scale
 
+from ..change_requests.support import draft_change_request
 from .conftest import World
 from .routes import api_routes
 from .test_permission_matrix import (
@@ -51,6 +52,11 @@ def app(name: str, application: str = "concept", *rest: Any) -> Callable[[World]
         return reverse(name, args=args)
 
     return url
+
+
+def change_request(name: str, *rest: str) -> Callable[[World], str]:
+    """A page of manager A's draft change request of the application in its concept phase."""
+    return lambda w: reverse(name, args=[draft_change_request(w.concept).pk, *rest])
 
 
 def drawdown(name: str, which: str) -> Callable[[World], str]:
@@ -211,6 +217,13 @@ PAGES: dict[str, Page] = {
     "disbursements:run": Page("officer", drawdown("disbursements:run", "run")),
     "disbursements:run-pay": Page("officer", drawdown("disbursements:run-pay", "run"), 405),
     "disbursements:run-workbook": Page("officer", drawdown("disbursements:run-workbook", "run")),
+    "change_requests:queue": Page("officer", lambda w: reverse("change_requests:queue")),
+    "change_requests:application": Page("manager_a", app("change_requests:application")),
+    "change_requests:detail": Page("officer", change_request("change_requests:detail")),
+    "change_requests:edit": Page("manager_a", change_request("change_requests:edit")),
+    "change_requests:transition": Page(
+        "manager_a", change_request("change_requests:transition", "submit"), 405
+    ),
 }
 
 # Routes whose work does not depend on how many applications, budgets or clusters there are.

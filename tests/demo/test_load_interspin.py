@@ -19,8 +19,9 @@ from django.http import HttpRequest
 from applications.models import Application, ApplicationTransition
 from applications.states import State
 from budgets.figures import figures_differences
-from budgets.models import BudgetFigures, BudgetLine, GranteeTerms, Phase
+from budgets.models import BudgetFigures, BudgetLine, GranteeTerms, Phase, PlanVersion
 from budgets.selectors import budget_problems, budget_summary, phase_plan_problems
+from change_requests.models import ChangeRequest
 from demo.catalogue import CURRENT_ROUND_NUMBER
 from demo.management.commands.load_interspin import REFUSED_WITHOUT_DEBUG
 from demo.stories import CURRENT_DRAFTS, STORIES
@@ -352,3 +353,17 @@ def test_running_demo_applications_have_drawdowns_in_every_state():
     assert spending_overdue(DrawdownRequest.objects.all()).exists()
     released = DrawdownRequest.objects.filter(state=DrawdownState.RELEASED)
     assert all(d.checked_by_id != d.released_by_id for d in released)
+
+
+def test_approved_demo_plans_have_change_requests_in_several_states():
+    """Issue 16: a refused, an approved (the plan's version 2), a draft and a submitted change
+    request; the approved one's plan keeps version 1 beside it."""
+    load("--force")
+    states = set(ChangeRequest.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "approved", "refused"} <= states
+    approved = ChangeRequest.objects.get(state="approved")
+    assert approved.version is not None
+    assert approved.version.number == 2
+    assert PlanVersion.objects.filter(application=approved.application, number=1).exists()
+    load("--force")  # loading again adds none
+    assert ChangeRequest.objects.count() == 4

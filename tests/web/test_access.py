@@ -243,6 +243,12 @@ ACCESS_TESTED_IN = {
     "disbursements:run": "tests/disbursements/test_pages.py",
     "disbursements:run-pay": "tests/disbursements/test_pages.py",
     "disbursements:run-workbook": "tests/disbursements/test_pages.py",
+    # Change requests and plan versions (issue 16).
+    "change_requests:queue": "tests/change_requests/test_pages.py",
+    "change_requests:application": "tests/change_requests/test_pages.py",
+    "change_requests:detail": "tests/change_requests/test_pages.py",
+    "change_requests:edit": "tests/change_requests/test_pages.py",
+    "change_requests:transition": "tests/change_requests/test_pages.py",
 }
 PORTAL_NAMESPACES = (
     "applications",
@@ -250,6 +256,7 @@ PORTAL_NAMESPACES = (
     "competition",
     "correspondence",
     "disbursements",
+    "change_requests",
     "reports",
     "exports",
     "accounts",

@@ -5,16 +5,16 @@ applications, side by side in one run (not a test).
     python bench/scale.py --database postgres://USER:PW@127.0.0.1:5432/funding_scale
     python bench/scale.py --database ... --sizes 100,10000 --requests 40 --reuse
 
-For each size it makes the database ``<name>_<size>`` (recreated unless ``--reuse`` finds it
-grown already; the role needs CREATEDB): migrate, the InterSpiN demo, then ``manage.py
-seed_scale`` up to the size in 10 new rounds (about 100 budget lines per application: a million
-at 10,000; at the small size the first new round gets 50 applications, so the largest round's
-pages show as many rows at both sizes). It counts each request's queries in-process (Django's test client on that database), starts
-gunicorn with the production settings (deploy/smoke.py; 4 workers × 4 threads) on each database
-at once, and sends the same requests to both, alternating, one at a time: p50 and p95 per
-request and size, and big/small ratios (goal: p95 ratio ≤ 1.5, equal query counts). The flat
-CSV export is measured to its first byte (goal: within a second at a million lines). The table
-goes into docs/benchmarks.md between the scale-bench markers (``--no-write`` only prints it).
+For each size it makes the database ``<name>_<size>`` (recreated unless ``--reuse`` finds it grown
+already; the role needs CREATEDB): migrate, the InterSpiN demo, then ``manage.py seed_scale`` up to
+the size in 10 new rounds (about 100 budget lines per application: a million at 10,000; at the small
+size the first new round gets 50 applications, so the largest round's pages show as many rows at
+both sizes). It counts each request's queries in-process (Django's test client on that database),
+starts gunicorn with the production settings (deploy/smoke.py; 4 workers × 4 threads) on each
+database at once, and sends the same requests to both, alternating, one at a time: p50 and p95 per
+request and size, and big/small ratios (goal: p95 ratio ≤ 1.5, equal query counts). The flat CSV
+export is measured to its first byte (goal: within a second at a million lines). The table goes into
+docs/benchmarks.md between the scale-bench markers (``--no-write`` only prints it).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from applications.models import Application
@@ -171,7 +171,7 @@ class Grouping:
     members_by_cluster: bool
 
 
-BY_CLUSTER = Grouping("cluster_id", "cluster_id", "activity__cluster_id", True)
+BY_CLUSTER = Grouping(F("cluster_id"), F("cluster_id"), F("activity__cluster_id"), True)
 BY_YEAR = Grouping(
     ExtractYear("activities__held_on"),
     ExtractYear("held_on"),
@@ -252,7 +252,7 @@ def programme_indicators(programme: Programme) -> Indicators:
     ids = [cluster.pk for cluster in clusters]
     answers = SurveyAnswer.objects.filter(survey__programme=programme, survey__cluster_id__in=ids)
     by_cluster = _reach(ids, BY_CLUSTER)
-    tallies = _tallies(answers, "survey__cluster_id")
+    tallies = _tallies(answers, F("survey__cluster_id"))
     cluster_table: Table[int] = table({pk: tallies.get(pk, Tally()) for pk in ids}, k)
     rows = [ClusterRow(c, by_cluster[c.pk], cluster_table.rows[c.pk]) for c in clusters]
     total_tally = sum(tallies.values(), Tally())

@@ -26,7 +26,11 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
         model = Contact
         fields = ["id", "partner_name", "country", "is_known_partner", "member"]
         read_only_fields = ["id"]
-        extra_kwargs = {"member": {"queryset": Member.objects.all()}}
+        extra_kwargs = {
+            "member": {"queryset": Member.objects.all()},
+            # Known or new is what the contact is recorded for: always said.
+            "is_known_partner": {"required": True},
+        }
 
 
 class OutcomeSerializer(serializers.ModelSerializer[Outcome]):

@@ -92,6 +92,9 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
             (f"/api/v1/drawdowns/{{id}}/{rest}", "id"): drawdowns
             for rest in ("", "transitions/", "transitions/{name}/", "history/", "spent/")
         },
+        ("*", "cluster_pk"): [w.cluster.pk],
+        ("/api/v1/activities/{id}/", "id"): [w.monitoring.activity.pk],
+        ("/api/v1/programmes/{id}/indicators/", "id"): [w.round.programme_id],
         **{
             (f"/api/v1/payment-runs/{{id}}/{rest}", "id"): runs
             for rest in ("", "pay/", "workbook.xlsx")

@@ -63,6 +63,7 @@ from .catalogue import (
     current_round,
 )
 from .drawdowns import drawdowns_load
+from .monitoring import monitoring_load
 from .steps import (
     ConceptBudget,
     ConflictDeclared,
@@ -548,6 +549,14 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
         payers=(users["payments"], users["payments-2"]),
     )
     log(f"{drawdowns} new drawdown requests of the running phases.")
+    # The clusters as a whole (issue 17): members, activities, the member survey.
+    monitored = monitoring_load(
+        programme,
+        clusters,
+        {spec.cluster: users[spec.username] for spec in USERS if spec.cluster},
+        log,
+    )
+    log(f"{monitored} clusters with new members, activities and survey answers.")
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(
         programme=programme,

@@ -254,10 +254,12 @@ def outcome_add(*, activity: Activity, given: OutcomeInput, by: Any) -> Outcome:
 
 
 @transaction.atomic
-def survey_send(*, programme: Programme, cluster: Cluster, by: Any) -> Survey:
+def survey_send(
+    *, programme: Programme, cluster: Cluster, by: Any, mail_links: bool = True
+) -> Survey:
     """Send the survey to every member's contact address (each address once): a single-use
     link each, open for the programme's ``survey_open_days``. The e-mails go out once the
-    survey is committed."""
+    survey is committed (the demo, whose addresses are invented, mails none)."""
     cluster = _locked(cluster, by)
     addresses = sorted(
         {
@@ -282,7 +284,8 @@ def survey_send(*, programme: Programme, cluster: Cluster, by: Any) -> Survey:
         [SurveyInvitation(survey=survey, email=email) for email in addresses]
     )
     ids = [invitation.pk for invitation in invitations]
-    transaction.on_commit(lambda: [send_survey_invitation.enqueue(pk) for pk in ids])
+    if mail_links:
+        transaction.on_commit(lambda: [send_survey_invitation.enqueue(pk) for pk in ids])
     return survey
 
 

@@ -14,8 +14,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _countries() -> list[tuple[str, str]]:
-    """The countries by name in the active language."""
-    return [(str(code), str(name)) for code, name in countries]
+    """The countries by name in the active language, after an empty choice (so that a blank
+    contact row stays unchanged, and a country is chosen, not defaulted)."""
+    return [("", "---------"), *((str(code), str(name)) for code, name in countries)]
 
 
 KNOWN_OR_NEW = [("new", _("new partner")), ("known", _("known partner"))]

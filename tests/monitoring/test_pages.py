@@ -245,3 +245,14 @@ def test_five_answers_show_the_result(world, officer, programme):
     figures = dashboard.context["figures"]
     assert figures.survey.knows_measure == 100
     assert figures.survey.knows_strategy == 0
+
+
+def test_the_pages_speak_german(world, manager_a):
+    client = browser(manager_a, "de")
+    cluster = client.get(reverse("monitoring:cluster", args=[world.cluster.pk])).content.decode()
+    assert "der Cluster als Ganzes" in cluster
+    assert "Befragung an die Mitglieder senden" in cluster
+    activity = client.get(reverse("monitoring:activity", args=[world.activity.pk]))
+    assert "Delegationsreise" in activity.content.decode()
+    closed = browser(None, "de").get(reverse("monitoring:survey-answer", args=["guessed"]))
+    assert "Jeder Link gilt einmal" in closed.content.decode()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kernel import clock
+from programmes.access import is_officer
 from programmes.models import Cluster, LegalForm, Programme
 
 from . import access
@@ -42,6 +43,7 @@ NOT_A_MEMBER = gettext_noop("%(name)s is not a member of this cluster.")
 NO_ADDRESSES = gettext_noop(
     "None of the cluster's %(members)s members has a contact address: nobody to ask."
 )
+OFFICERS_SEND_TO_ALL = gettext_noop("Only ministry officers send the survey to every cluster.")
 OUTCOME_BEFORE_ACTIVITY = gettext_noop(
     "An outcome follows the activity: %(concluded)s is before the activity's date %(held)s."
 )
@@ -287,6 +289,22 @@ def survey_send(
     if mail_links:
         transaction.on_commit(lambda: [send_survey_invitation.enqueue(pk) for pk in ids])
     return survey
+
+
+def surveys_send_to_all(*, programme: Programme, clusters: Sequence[Cluster], by: Any) -> int:
+    """An officer sends the survey to every cluster's members at once: each cluster with
+    contact addresses gets its own survey (one transaction each); the others are left out.
+    Returns how many clusters were asked."""
+    if not is_officer(by):
+        raise PermissionDenied(_(OFFICERS_SEND_TO_ALL))
+    sent = 0
+    for cluster in clusters:
+        try:
+            survey_send(programme=programme, cluster=cluster, by=by)
+        except ValidationError:
+            continue  # no member with an address: nobody to ask there
+        sent += 1
+    return sent
 
 
 class SurveyLinkInvalid(Exception):

@@ -15,6 +15,11 @@ urlpatterns = [
         views.programme_workbook_view,
         name="programme-workbook",
     ),
+    path(
+        "monitoring/programmes/<int:pk>/surveys/",
+        views.survey_send_all_view,
+        name="survey-send-all",
+    ),
     path(C, views.cluster_view, name="cluster"),
     path(C + "members/", views.members_view, name="members"),
     path(C + "members/new/", views.member_add_view, name="member-add"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from budgets.imports.problems import ImportRefused, refusal_status
 from kernel.downloads import xlsx_response
+from programmes.access import is_officer
 from programmes.models import Cluster, Programme
 
 from . import access, charts, selectors
@@ -43,6 +44,7 @@ from .services import (
     survey_answer,
     survey_invitation_for,
     survey_send,
+    surveys_send_to_all,
 )
 from .services import (
     ImportRefused as RowsRefused,
@@ -62,6 +64,10 @@ ACTIVITY_RECORDED = gettext_noop("The activity was recorded.")
 CONTACT_ADDED = gettext_noop("The contact was added.")
 OUTCOME_ADDED = gettext_noop("The outcome was added.")
 SURVEY_SENT = gettext_noop("The survey was sent to %(count)s addresses.")
+SURVEYS_SENT = gettext_noop(
+    "The survey was sent to the members of %(count)s of %(clusters)s clusters (those with "
+    "contact addresses)."
+)
 PREVIEW_EXPIRED = gettext_noop("The preview has expired or was altered: upload the file again.")
 IMPORT_SALT = "monitoring.members-import"
 PREVIEW_MAX_AGE = 3600
@@ -138,7 +144,11 @@ def dashboard_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "monitoring/dashboard.html",
-        {"figures": figures, "charts": charts.programme_charts(figures)},
+        {
+            "figures": figures,
+            "charts": charts.programme_charts(figures),
+            "can_send": is_officer(request.user),
+        },
     )
 
 
@@ -398,6 +408,17 @@ def survey_send_view(request: HttpRequest, pk: int) -> HttpResponse:
         count = survey.invitations.count()
         messages.success(request, _(SURVEY_SENT) % {"count": count})
     return redirect("monitoring:cluster", cluster.pk)
+
+
+@login_required
+@require_POST
+def survey_send_all_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer sends the survey to the members of every cluster of the programme."""
+    programme = get_object_or_404(Programme, pk=pk)
+    clusters = list(selectors.programme_clusters(programme))
+    count = surveys_send_to_all(programme=programme, clusters=clusters, by=request.user)
+    messages.success(request, _(SURVEYS_SENT) % {"count": count, "clusters": len(clusters)})
+    return redirect("monitoring:dashboard", programme.pk)
 
 
 @require_http_methods(["GET", "POST"])

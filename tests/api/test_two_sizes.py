@@ -230,6 +230,9 @@ PAGES: dict[str, Page] = {
     "monitoring:programme-workbook": Page(
         "officer", programme_page("monitoring:programme-workbook")
     ),
+    "monitoring:survey-send-all": Page(
+        "officer", programme_page("monitoring:survey-send-all"), 405
+    ),
     "monitoring:cluster": Page("manager_a", cluster_page("monitoring:cluster")),
     "monitoring:members": Page("manager_a", cluster_page("monitoring:members")),
     "monitoring:member-add": Page("manager_a", cluster_page("monitoring:member-add")),

@@ -256,3 +256,13 @@ def test_the_pages_speak_german(world, manager_a):
     assert "Delegationsreise" in activity.content.decode()
     closed = browser(None, "de").get(reverse("monitoring:survey-answer", args=["guessed"]))
     assert "Jeder Link gilt einmal" in closed.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_officers_send_the_survey_to_every_cluster(request, persona, world, programme):
+    url = reverse("monitoring:survey-send-all", args=[programme.pk])
+    response = browser(user_of(request, persona)).post(url)
+    expected = {"officer": 302, "anonymous": "login"}.get(persona, 403)
+    assert status_of(response) == expected
+    surveys = world.cluster.surveys.count()
+    assert surveys == (2 if persona == "officer" else 1)

@@ -259,6 +259,7 @@ ACCESS_TESTED_IN = {
     "monitoring:contact-add": "tests/monitoring/test_pages.py",
     "monitoring:outcome-add": "tests/monitoring/test_pages.py",
     "monitoring:survey-answer": "tests/monitoring/test_pages.py",
+    "monitoring:survey-send-all": "tests/monitoring/test_pages.py",
 }
 PORTAL_NAMESPACES = (
     "applications",

@@ -1,6 +1,8 @@
 """The dashboard's charts, drawn on the server with ``kernel.charts`` like the round overview's:
 awareness, reach, contacts known and new, outcomes per activity type, and the years."""
 
+from decimal import Decimal
+
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -13,10 +15,11 @@ from .selectors import ClusterIndicators, Indicators
 HUNDRED = 100
 
 
-def _percent_bar(label: str, value: object) -> Bar | None:
+def _percent_bar(label: str, value: Decimal | None) -> Bar | None:
+    """A share as a bar over the whole (100 %); none where it is withheld or undefined."""
     if value is None:
         return None
-    return Bar(label, value, f"{value} %", limit=HUNDRED)  # type: ignore[arg-type]
+    return Bar(label, value, f"{value} %", limit=HUNDRED)
 
 
 def _bars(*bars: Bar | None) -> list[Bar]:

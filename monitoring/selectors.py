@@ -138,6 +138,16 @@ class Indicators:
     survey_tally: Tally = field(default_factory=Tally, repr=False)
 
 
+def programme_for(cluster: Cluster, asked: str | None) -> Programme | None:
+    """The programme whose figures a cluster's pages compare with: the one asked for (an id),
+    else the one of the cluster's newest application, else the first."""
+    programmes = Programme.objects.order_by("name")
+    if asked and asked.isdigit():
+        return programmes.filter(pk=int(asked)).first()
+    own = programmes.filter(rounds__applications__cluster=cluster).order_by("-rounds__number")
+    return own.first() or programmes.first()
+
+
 def programme_clusters(programme: Programme) -> QuerySet[Cluster]:
     return Cluster.objects.filter(
         pk__in=Application.objects.filter(round__programme=programme).values("cluster_id")

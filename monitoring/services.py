@@ -6,7 +6,7 @@ which value, and writes nothing.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -99,7 +99,7 @@ class ActivityInput:
     format: str
     participants: Sequence[Member] = ()
     contacts: Sequence[ContactInput] = ()
-    outcomes: Sequence[OutcomeInput] = field(default_factory=tuple)
+    outcomes: Sequence[OutcomeInput] = ()
 
 
 def _locked(cluster: Cluster, by: Any) -> Cluster:

@@ -94,15 +94,7 @@ def _activity(user: Any, pk: int) -> Activity:
 
 
 def _programme_of(cluster: Cluster, request: HttpRequest) -> Programme:
-    """The programme asked for, else the cluster's (of its newest application), else the
-    first; the figures of one programme are compared at a time."""
-    programmes = Programme.objects.order_by("name")
-    asked = request.GET.get("programme", "")
-    if asked.isdigit():
-        found: Programme = get_object_or_404(programmes, pk=int(asked))
-        return found
-    own = programmes.filter(rounds__applications__cluster=cluster).order_by("-rounds__number")
-    programme = own.first() or programmes.first()
+    programme = selectors.programme_for(cluster, request.GET.get("programme"))
     if programme is None:
         raise Http404
     return programme

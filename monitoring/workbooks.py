@@ -101,14 +101,16 @@ def located(problems: Sequence[RowProblem]) -> list[str]:
     letters = {name: get_column_letter(i) for i, (name, _h) in enumerate(COLUMNS, start=1)}
     headings = dict(COLUMNS)
     return [
-        Problem(
-            code=str(Code.INVALID),
-            message=problem.message,
-            sheet=str(SHEET),
-            row=problem.row,
-            column=letters.get(problem.column),
-            heading=str(headings[problem.column]) if problem.column in headings else None,
-        ).__str__()
+        str(
+            Problem(
+                code=str(Code.INVALID),
+                message=problem.message,
+                sheet=str(SHEET),
+                row=problem.row,
+                column=letters.get(problem.column),
+                heading=str(headings[problem.column]) if problem.column in headings else None,
+            )
+        )
         for problem in problems
     ]
 

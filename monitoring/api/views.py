@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +20,7 @@ from kernel.api.permissions import FundingRole, ReadsAll
 from programmes.models import Cluster, Programme
 
 from .. import access, selectors
-from ..models import Activity, Member
+from ..models import Activity, Member, Survey
 from ..services import (
     MAY_NOT_WRITE,
     ActivityInput,
@@ -70,12 +71,9 @@ class ClusterScoped:
 
 
 def _programme(cluster: Cluster, asked: Any) -> Programme:
-    programmes = Programme.objects.order_by("name")
-    if str(asked or "").isdigit():
-        found: Programme = get_object_or_404(programmes, pk=int(asked))
-        return found
-    own = programmes.filter(rounds__applications__cluster=cluster).order_by("-rounds__number")
-    programme: Programme = own.first() or get_object_or_404(programmes[:1])
+    programme = selectors.programme_for(cluster, None if asked is None else str(asked))
+    if programme is None:
+        raise NotFound()
     return programme
 
 
@@ -168,7 +166,7 @@ class SurveyListView(ClusterScoped, generics.ListAPIView):  # type: ignore[type-
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
-            return Member.objects.none()
+            return Survey.objects.none()
         return selectors.surveys_of(self.get_cluster()).order_by("-sent_at", "pk")
 
     @extend_schema(summary="The cluster's surveys: how many were asked, how many answered")

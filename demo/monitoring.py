@@ -213,6 +213,16 @@ STORIES = (
                 (("Aéro Montréal", True), ("CRIAQ", False), ("Concordia University", False)),
                 (("memorandum", date(2025, 9, 1)),),
             ),
+            Activity(
+                "ambassador_visit",
+                "Botschafter aus Toulouse in Hamburg",
+                date(2024, 6, 18),
+                "FR",
+                "Occitanie (Toulouse)",
+                "in_person",
+                5,
+                (("Aerospace Valley", True),),
+            ),
         ),
     ),
     ClusterStory(
@@ -268,6 +278,17 @@ STORIES = (
                 (("Sheba Medical Center ARC", False), ("Israel Innovation Authority", True)),
                 (("contract", date(2025, 8, 12)),),
             ),
+            Activity(
+                "delegation",
+                "Delegation Gesundheitswirtschaft nach Singapur",
+                date(2024, 9, 9),
+                "SG",
+                "Singapore",
+                "in_person",
+                6,
+                (("A*STAR Institute of Bioengineering", False),),
+                (("joint_proposal", date(2025, 4, 15)),),
+            ),
         ),
     ),
     ClusterStory(
@@ -284,6 +305,19 @@ STORIES = (
                 "US",
                 "California (San Francisco)",
                 6,
+            ),
+            Activity(
+                "workshop",
+                "Photonik-Workshop mit Tucson",
+                date(2024, 10, 22),
+                "US",
+                "Arizona (Tucson)",
+                "virtual",
+                5,
+                (
+                    ("University of Arizona, Wyant College of Optical Sciences", True),
+                    ("Arizona Optics Industry Association", False),
+                ),
             ),
         ),
     ),
@@ -305,6 +339,16 @@ STORIES = (
                 5,
                 (("NTNU Ocean Lab", True), ("SINTEF Ocean", False)),
             ),
+            Activity(
+                "ambassador_visit",
+                "Botschafter aus Japan in Kiel",
+                date(2024, 11, 26),
+                "JP",
+                "Tokyo",
+                "in_person",
+                4,
+                (("JOGMEC", False),),
+            ),
         ),
     ),
     ClusterStory(
@@ -325,9 +369,44 @@ STORIES = (
                 4,
                 (("Tohoku University", False),),
             ),
+            Activity(
+                "workshop",
+                "Workshop Leichtbau-Textilien mit Kanada",
+                date(2024, 10, 1),
+                "CA",
+                "Ontario (Toronto)",
+                "virtual",
+                3,
+                (("University of Toronto", True),),
+            ),
         ),
     ),
-    ClusterStory("Leichtbau BW", 18, 3, 0, 0, 0, ()),
+    ClusterStory(
+        "Leichtbau BW",
+        18,
+        3,
+        0,
+        0,
+        0,
+        (
+            Activity(
+                "matchmaking",
+                "Matchmaking Leichtbau in Nagoya",
+                date(2025, 9, 23),
+                "JP",
+                "Aichi (Nagoya)",
+                "in_person",
+                6,
+                (
+                    ("Nagoya University, National Composite Center", False),
+                    ("Toyota Industries", False),
+                ),
+            ),
+            _fair(
+                "Gemeinschaftsstand JEC World", date(2025, 3, 4), "FR", "Île-de-France (Paris)", 5
+            ),
+        ),
+    ),
 )
 
 

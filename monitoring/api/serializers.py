@@ -3,11 +3,21 @@ input. Shape only: the rules are the services'."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from programmes.api.serializers import country_field
 
+from .. import access
 from ..models import Activity, Contact, Member, Outcome, Survey
+
+
+class VisibleMemberField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A member by id, among those the user may see: another cluster's is "does not exist"."""
+
+    def get_queryset(self) -> QuerySet[Member]:
+        request = self.context.get("request")
+        return access.members_visible_to(getattr(request, "user", None))
 
 
 class MemberSerializer(serializers.ModelSerializer[Member]):
@@ -21,13 +31,13 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
 
 class ContactSerializer(serializers.ModelSerializer[Contact]):
     country = country_field(help_text="ISO 3166, e.g. US.")
+    member = VisibleMemberField(required=False, allow_null=True)
 
     class Meta:
         model = Contact
         fields = ["id", "partner_name", "country", "is_known_partner", "member"]
         read_only_fields = ["id"]
         extra_kwargs = {
-            "member": {"queryset": Member.objects.all()},
             # Known or new is what the contact is recorded for: always said.
             "is_known_partner": {"required": True},
         }
@@ -42,9 +52,7 @@ class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
 
 class ActivitySerializer(serializers.ModelSerializer[Activity]):
     country = country_field(help_text="ISO 3166, e.g. US.")
-    participants = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Member.objects.all(), required=False
-    )
+    participants = VisibleMemberField(many=True, required=False)
     contacts = ContactSerializer(many=True, required=False)
     outcomes = OutcomeSerializer(many=True, required=False)
 

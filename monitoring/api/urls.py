@@ -3,11 +3,14 @@
 from django.urls import path
 
 from .views import (
+    ActivityContactsView,
     ActivityDetailView,
     ActivityListView,
+    ActivityOutcomesView,
     ClusterIndicatorsView,
     MemberListView,
     ProgrammeIndicatorsView,
+    ProgrammeIndicatorsWorkbookView,
     SurveyListView,
 )
 
@@ -19,9 +22,16 @@ urlpatterns = [
     path(C + "surveys/", SurveyListView.as_view(), name="cluster-surveys"),
     path(C + "indicators/", ClusterIndicatorsView.as_view(), name="cluster-indicators"),
     path("activities/<int:pk>/", ActivityDetailView.as_view(), name="activity-detail"),
+    path("activities/<int:pk>/contacts/", ActivityContactsView.as_view(), name="activity-contacts"),
+    path("activities/<int:pk>/outcomes/", ActivityOutcomesView.as_view(), name="activity-outcomes"),
     path(
         "programmes/<int:pk>/indicators/",
         ProgrammeIndicatorsView.as_view(),
         name="programme-indicators",
+    ),
+    path(
+        "programmes/<int:pk>/indicators.xlsx",
+        ProgrammeIndicatorsWorkbookView.as_view(),
+        name="programme-indicators-workbook",
     ),
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budgets.api.serializers import ErrorSerializer
+from kernel.api.files import XLSX_RESPONSE
 from kernel.api.permissions import FundingRole, ReadsAll
+from kernel.downloads import xlsx_response
 from programmes.models import Cluster, Programme
 
 from .. import access, selectors
@@ -28,14 +31,19 @@ from ..services import (
     MemberInput,
     OutcomeInput,
     activity_record,
+    contact_add,
     member_create,
+    outcome_add,
     survey_send,
 )
+from ..workbooks import indicators_filename, indicators_workbook
 from .serializers import (
     ActivitySerializer,
     ClusterIndicatorsSerializer,
+    ContactSerializer,
     IndicatorsSerializer,
     MemberSerializer,
+    OutcomeSerializer,
     SurveySendInput,
     SurveySerializer,
 )
@@ -140,7 +148,7 @@ class ActivityListView(ClusterScoped, generics.ListAPIView):  # type: ignore[typ
     )
     def post(self, request: Request, cluster_pk: int) -> Response:
         cluster = self.writable_cluster()
-        given = ActivitySerializer(data=request.data)
+        given = ActivitySerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         activity = activity_record(
             cluster=cluster, given=_activity_input(dict(given.validated_data)), by=request.user
@@ -217,3 +225,65 @@ class ProgrammeIndicatorsView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         figures = selectors.programme_indicators(get_object_or_404(Programme, pk=pk))
         return Response(IndicatorsSerializer(figures).data)
+
+
+class ProgrammeIndicatorsWorkbookView(APIView):
+    permission_classes = [ReadsAll]
+
+    @extend_schema(
+        responses=XLSX_RESPONSE,
+        summary="The programme's indicators as a workbook (officers, auditors)",
+        description="Withheld survey results are written as the word, never as a number.",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        figures = selectors.programme_indicators(get_object_or_404(Programme, pk=pk))
+        return xlsx_response(indicators_workbook(figures), indicators_filename(figures))
+
+
+class ActivityScoped:
+    kwargs: dict[str, Any]
+    request: Any
+
+    def writable_activity(self) -> Activity:
+        """An activity the user may read (else 404) and write (else 403)."""
+        visible = access.activities_visible_to(self.request.user).select_related("cluster")
+        activity: Activity = get_object_or_404(visible, pk=self.kwargs["pk"])
+        if not access.can_write(self.request.user, activity.cluster):
+            raise PermissionDenied(MAY_NOT_WRITE)
+        return activity
+
+
+class ActivityContactsView(ActivityScoped, APIView):
+    permission_classes = [FundingRole]
+
+    @extend_schema(
+        request=ContactSerializer,
+        responses={201: ContactSerializer, 400: ErrorSerializer},
+        summary="Add a contact made at the activity (a partner abroad, known or new)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        activity = self.writable_activity()
+        given = ContactSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        contact = contact_add(
+            activity=activity, given=ContactInput(**given.validated_data), by=request.user
+        )
+        return Response(ContactSerializer(contact).data, status.HTTP_201_CREATED)
+
+
+class ActivityOutcomesView(ActivityScoped, APIView):
+    permission_classes = [FundingRole]
+
+    @extend_schema(
+        request=OutcomeSerializer,
+        responses={201: OutcomeSerializer, 400: ErrorSerializer},
+        summary="Add an outcome that followed the activity (on or after its date)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        activity = self.writable_activity()
+        given = OutcomeSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome = outcome_add(
+            activity=activity, given=OutcomeInput(**given.validated_data), by=request.user
+        )
+        return Response(OutcomeSerializer(outcome).data, status.HTTP_201_CREATED)

@@ -93,8 +93,14 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
             for rest in ("", "transitions/", "transitions/{name}/", "history/", "spent/")
         },
         ("*", "cluster_pk"): [w.cluster.pk],
-        ("/api/v1/activities/{id}/", "id"): [w.monitoring.activity.pk],
-        ("/api/v1/programmes/{id}/indicators/", "id"): [w.round.programme_id],
+        **{
+            (f"/api/v1/activities/{{id}}/{rest}", "id"): [w.monitoring.activity.pk]
+            for rest in ("", "contacts/", "outcomes/")
+        },
+        **{
+            (f"/api/v1/programmes/{{id}}/{rest}", "id"): [w.round.programme_id]
+            for rest in ("indicators/", "indicators.xlsx")
+        },
         **{
             (f"/api/v1/payment-runs/{{id}}/{rest}", "id"): runs
             for rest in ("", "pay/", "workbook.xlsx")

@@ -690,6 +690,25 @@ MATRIX: dict[str, Row] = {
     "api/v1/activities/<int:pk>/": Row(
         lambda w: f"/api/v1/activities/{w.monitoring.activity.pk}/", get(A_READS)
     ),
+    "api/v1/activities/<int:pk>/contacts/": Row(
+        lambda w: f"/api/v1/activities/{w.monitoring.activity.pk}/contacts/",
+        {
+            "POST": (
+                lambda w: {"partner_name": "Minalogic", "country": "FR", "is_known_partner": False},
+                a_writes(201),
+            )
+        },
+    ),
+    "api/v1/activities/<int:pk>/outcomes/": Row(
+        lambda w: f"/api/v1/activities/{w.monitoring.activity.pk}/outcomes/",
+        {"POST": (lambda w: {"kind": "contract", "concluded_on": "2025-01-10"}, a_writes(201))},
+    ),
+    "api/v1/programmes/<int:pk>/indicators.xlsx": Row(
+        lambda w: f"/api/v1/programmes/{w.round.programme_id}/indicators.xlsx",
+        get(RUNS_READ),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
     "api/v1/programmes/<int:pk>/indicators/": Row(
         lambda w: f"/api/v1/programmes/{w.round.programme_id}/indicators/", get(RUNS_READ)
     ),

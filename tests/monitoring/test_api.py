@@ -1,7 +1,10 @@
 """The API: members and activities of the own cluster only, the survey's shares withheld below
 the threshold (also when asking for one cluster, or beside the programme), the demo's rules."""
 
+from io import BytesIO
+
 import pytest
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from monitoring.models import Activity, Member
@@ -129,3 +132,58 @@ def test_a_small_cluster_cannot_be_worked_out_from_the_programme(
 def test_another_clusters_activity_is_404(world, manager_b):
     response = api(manager_b).get(f"/api/v1/activities/{world.activity.pk}/")
     assert response.status_code == 404
+
+
+def test_contacts_and_outcomes_follow_an_activity(world, manager_a):
+    client = api(manager_a)
+    url = f"/api/v1/activities/{world.activity.pk}/"
+    contact = client.post(
+        url + "contacts/",
+        {"partner_name": "Harvard SEAS", "country": "US", "is_known_partner": True},
+        format="json",
+    )
+    outcome = client.post(
+        url + "outcomes/", {"kind": "contract", "concluded_on": "2025-02-01"}, format="json"
+    )
+    assert (contact.status_code, outcome.status_code) == (201, 201)
+    shown = client.get(url).json()
+    assert "Harvard SEAS" in {c["partner_name"] for c in shown["contacts"]}
+    assert {o["kind"] for o in shown["outcomes"]} == {"memorandum", "contract"}
+    too_early = client.post(
+        url + "outcomes/", {"kind": "contract", "concluded_on": "2023-02-01"}, format="json"
+    )
+    assert too_early.status_code == 400
+    assert world.activity.outcomes.count() == 2
+
+
+def test_another_clusters_member_does_not_exist_for_a_management(
+    world, manager_b, cluster_b, open_round
+):
+    own = Member.objects.create(cluster=cluster_b, name="B GmbH", legal_form="non_profit")
+    response = api(manager_b).post(
+        f"/api/v1/clusters/{cluster_b.pk}/activities/",
+        {
+            "kind": "workshop",
+            "title": "Workshop",
+            "held_on": "2025-05-12",
+            "country": "FR",
+            "region": "Grenoble",
+            "format": "in_person",
+            "participants": [own.pk, world.members[0].pk],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert world.members[0].name not in str(response.json())
+    assert "does not exist" in str(response.json())
+
+
+def test_the_workbook_through_the_api_withholds_four_answers(world, officer, programme):
+    for token in world.tokens[:4]:
+        answer(token)
+    response = api(officer).get(f"/api/v1/programmes/{programme.pk}/indicators.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    rows = list(book["Clusters"].iter_rows(values_only=True))
+    assert rows[1][-4:] == ("withheld",) * 4  # cluster A
+    assert rows[-1][-4:] == ("withheld",) * 4  # the programme

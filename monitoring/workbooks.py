@@ -5,6 +5,7 @@ Withheld survey results are written as the words of the pages ("withheld"), neve
 """
 
 from collections.abc import Sequence
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -163,7 +164,7 @@ def indicators_workbook(figures: Indicators) -> bytes:
     def percent_format(sheet: Any, columns: set[int]) -> None:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
-                if cell.column in columns and isinstance(cell.value, int | float):
+                if cell.column in columns and isinstance(cell.value, int | float | Decimal):
                     cell.number_format = "0%"
 
     clusters = book.active

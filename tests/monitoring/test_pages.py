@@ -266,3 +266,14 @@ def test_only_officers_send_the_survey_to_every_cluster(request, persona, world,
     assert status_of(response) == expected
     surveys = world.cluster.surveys.count()
     assert surveys == (2 if persona == "officer" else 1)
+
+
+def test_the_workbook_writes_shown_shares_as_percentages(world, officer, programme):
+    for token in world.tokens[:5]:
+        answer(token, measure=True, strategy=False)
+    response = browser(officer).get(reverse("monitoring:programme-workbook", args=[programme.pk]))
+    sheet = load_workbook(BytesIO(response.content))["Clusters"]
+    measure = sheet.cell(row=2, column=10)
+    assert (measure.value, measure.number_format) == (1, "0%")
+    assert sheet.cell(row=2, column=9).value == 5  # the answers behind it
+    assert sheet.cell(row=2, column=11).value == 0

@@ -65,6 +65,7 @@ from .catalogue import (
 )
 from .change_requests import change_requests_load
 from .drawdowns import drawdowns_load
+from .monitoring import monitoring_load
 from .steps import (
     ConceptBudget,
     ConflictDeclared,
@@ -558,6 +559,14 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
         officer=officer,
     )
     log(f"{change_requests} new change requests of the approved plans.")
+    # The clusters as a whole (issue 17): members, activities, the member survey.
+    monitored = monitoring_load(
+        programme,
+        clusters,
+        {spec.cluster: users[spec.username] for spec in USERS if spec.cluster},
+        log,
+    )
+    log(f"{monitored} clusters with new members, activities and survey answers.")
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(
         programme=programme,

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "correspondence",
     "disbursements",
     "change_requests",
+    "monitoring",
     "reports",
     "notifications",
     "exports",

@@ -20,6 +20,8 @@ urlpatterns = [
     path("rounds/", include("reports.urls")),
     path("drawdowns/", include("disbursements.urls")),
     path("change-requests/", include("change_requests.urls")),
+    # The cluster as a whole under monitoring/, and the survey's public links under survey/.
+    path("", include("monitoring.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

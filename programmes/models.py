@@ -95,6 +95,18 @@ class Programme(models.Model):
         default=31,
         help_text=_("After that the year is closed: its unused grant lapses."),
     )
+    # The anonymous member survey (monitoring app): its results are shown only for groups of at
+    # least this many answers, and its links stay open this many days.
+    survey_min_answers = models.PositiveSmallIntegerField(
+        _("member survey: fewest answers a shown result may rest on"),
+        default=5,
+        validators=[MinValueValidator(2)],
+    )
+    survey_open_days = models.PositiveSmallIntegerField(
+        _("member survey: days its links stay open"),
+        default=28,
+        validators=[MinValueValidator(1)],
+    )
 
     class Meta:
         verbose_name = _("programme")

@@ -40,6 +40,7 @@ from ..factories import (
     position,
     user_with_role,
 )
+from ..monitoring.support import MonitoringWorld, monitoring_world
 
 PERSONAS = ("anonymous", "officer", "manager_a", "manager_b", "auditor", "reviewer")
 
@@ -112,6 +113,8 @@ class World:
     outline_document: Document
     # Drawdowns and payment runs (issue 15) of the application in its concept phase.
     drawdowns: DrawdownWorld
+    # The cluster as a whole (issue 17): cluster A's members, an activity and a survey.
+    monitoring: MonitoringWorld
 
 
 def implementation_project(application: Application, by: Any, title: str) -> RDProject:
@@ -222,4 +225,5 @@ def world(application_a, cluster_a, cluster_b, open_round, programme, manager_a,
             by=manager_a,
         ),
         drawdowns=drawdown_world(concept, manager=manager_a, officer=officer),
+        monitoring=monitoring_world(cluster_a, programme, manager_a),
     )

@@ -94,6 +94,15 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
             (f"/api/v1/drawdowns/{{id}}/{rest}", "id"): drawdowns
             for rest in ("", "transitions/", "transitions/{name}/", "history/", "spent/")
         },
+        ("*", "cluster_pk"): [w.cluster.pk],
+        **{
+            (f"/api/v1/activities/{{id}}/{rest}", "id"): [w.monitoring.activity.pk]
+            for rest in ("", "contacts/", "outcomes/")
+        },
+        **{
+            (f"/api/v1/programmes/{{id}}/{rest}", "id"): [w.round.programme_id]
+            for rest in ("indicators/", "indicators.xlsx")
+        },
         **{
             (f"/api/v1/change-requests/{{id}}/{rest}", "id"): change_requests
             for rest in ("", "transitions/{name}/")

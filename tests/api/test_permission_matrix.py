@@ -82,6 +82,24 @@ class Row:
         return None, (405 if self.public else 401, 405, 405, 405, 405, 405)
 
 
+def new_member(w: World) -> dict[str, Any]:
+    return {"name": "Neue Mitglied GmbH", "legal_form": "company", "size_class": "small"}
+
+
+def new_activity(w: World) -> dict[str, Any]:
+    return {
+        "kind": "matchmaking",
+        "title": "Matchmaking in Lyon",
+        "held_on": "2025-02-03",
+        "country": "FR",
+        "region": "Auvergne-Rhône-Alpes",
+        "format": "in_person",
+        "participants": [member.pk for member in w.monitoring.members[:2]],
+        "contacts": [{"partner_name": "Minalogic", "country": "FR", "is_known_partner": True}],
+        "outcomes": [{"kind": "joint_proposal", "concluded_on": "2025-04-01"}],
+    }
+
+
 def get(statuses: Statuses) -> dict[str, tuple[Body, Statuses]]:
     return {"GET": (None, statuses)}
 
@@ -687,6 +705,47 @@ MATRIX: dict[str, Row] = {
     ),
     "api/v1/applications/<int:application_pk>/plan-versions/<int:number>/": Row(
         lambda w: under(w, "concept", "plan-versions/1/"), get(A_READS)
+    ),
+    # The cluster as a whole (issue 17).
+    "api/v1/clusters/<int:cluster_pk>/members/": Row(
+        lambda w: f"/api/v1/clusters/{w.cluster.pk}/members/",
+        {"GET": (None, A_READS), "POST": (new_member, a_writes(201))},
+    ),
+    "api/v1/clusters/<int:cluster_pk>/activities/": Row(
+        lambda w: f"/api/v1/clusters/{w.cluster.pk}/activities/",
+        {"GET": (None, A_READS), "POST": (new_activity, a_writes(201))},
+    ),
+    "api/v1/clusters/<int:cluster_pk>/surveys/": Row(
+        lambda w: f"/api/v1/clusters/{w.cluster.pk}/surveys/",
+        {"GET": (None, A_READS), "POST": (lambda w: {}, a_writes(201))},
+    ),
+    "api/v1/clusters/<int:cluster_pk>/indicators/": Row(
+        lambda w: f"/api/v1/clusters/{w.cluster.pk}/indicators/", get(A_READS)
+    ),
+    "api/v1/activities/<int:pk>/": Row(
+        lambda w: f"/api/v1/activities/{w.monitoring.activity.pk}/", get(A_READS)
+    ),
+    "api/v1/activities/<int:pk>/contacts/": Row(
+        lambda w: f"/api/v1/activities/{w.monitoring.activity.pk}/contacts/",
+        {
+            "POST": (
+                lambda w: {"partner_name": "Minalogic", "country": "FR", "is_known_partner": False},
+                a_writes(201),
+            )
+        },
+    ),
+    "api/v1/activities/<int:pk>/outcomes/": Row(
+        lambda w: f"/api/v1/activities/{w.monitoring.activity.pk}/outcomes/",
+        {"POST": (lambda w: {"kind": "contract", "concluded_on": "2025-01-10"}, a_writes(201))},
+    ),
+    "api/v1/programmes/<int:pk>/indicators.xlsx": Row(
+        lambda w: f"/api/v1/programmes/{w.round.programme_id}/indicators.xlsx",
+        get(RUNS_READ),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/programmes/<int:pk>/indicators/": Row(
+        lambda w: f"/api/v1/programmes/{w.round.programme_id}/indicators/", get(RUNS_READ)
     ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",

@@ -64,6 +64,18 @@ def drawdown(name: str, which: str) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[getattr(w.drawdowns, which).pk])
 
 
+def programme_page(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.round.programme_id])
+
+
+def cluster_page(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.cluster.pk])
+
+
+def activity_page(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.monitoring.activity.pk])
+
+
 def project(w: World) -> int:
     return w.project.pk
 
@@ -223,6 +235,33 @@ PAGES: dict[str, Page] = {
     "change_requests:edit": Page("manager_a", change_request("change_requests:edit")),
     "change_requests:transition": Page(
         "manager_a", change_request("change_requests:transition", "submit"), 405
+    ),
+    # The cluster as a whole (issue 17); its own two sizes of members and activities are in
+    # tests/monitoring/test_query_counts.py.
+    "monitoring:index": Page("officer", lambda w: reverse("monitoring:index")),
+    "monitoring:dashboard": Page("officer", programme_page("monitoring:dashboard")),
+    "monitoring:programme-workbook": Page(
+        "officer", programme_page("monitoring:programme-workbook")
+    ),
+    "monitoring:survey-send-all": Page(
+        "officer", programme_page("monitoring:survey-send-all"), 405
+    ),
+    "monitoring:cluster": Page("manager_a", cluster_page("monitoring:cluster")),
+    "monitoring:members": Page("manager_a", cluster_page("monitoring:members")),
+    "monitoring:member-add": Page("manager_a", cluster_page("monitoring:member-add")),
+    "monitoring:member-template": Page("manager_a", cluster_page("monitoring:member-template")),
+    "monitoring:member-import": Page("manager_a", cluster_page("monitoring:member-import")),
+    "monitoring:member-import-confirm": Page(
+        "manager_a", cluster_page("monitoring:member-import-confirm"), 405
+    ),
+    "monitoring:activity-add": Page("manager_a", cluster_page("monitoring:activity-add")),
+    "monitoring:survey-send": Page("manager_a", cluster_page("monitoring:survey-send"), 405),
+    "monitoring:activity": Page("manager_a", activity_page("monitoring:activity")),
+    "monitoring:contact-add": Page("manager_a", activity_page("monitoring:contact-add"), 405),
+    "monitoring:outcome-add": Page("manager_a", activity_page("monitoring:outcome-add"), 405),
+    # The survey's public page (no login needed; a persona's client does as well).
+    "monitoring:survey-answer": Page(
+        "manager_a", lambda w: reverse("monitoring:survey-answer", args=[w.monitoring.tokens[0]])
     ),
 }
 

@@ -249,6 +249,23 @@ ACCESS_TESTED_IN = {
     "change_requests:detail": "tests/change_requests/test_pages.py",
     "change_requests:edit": "tests/change_requests/test_pages.py",
     "change_requests:transition": "tests/change_requests/test_pages.py",
+    # The cluster as a whole (issue 17): every persona on each page, the survey's public link.
+    "monitoring:index": "tests/monitoring/test_pages.py",
+    "monitoring:dashboard": "tests/monitoring/test_pages.py",
+    "monitoring:programme-workbook": "tests/monitoring/test_pages.py",
+    "monitoring:cluster": "tests/monitoring/test_pages.py",
+    "monitoring:members": "tests/monitoring/test_pages.py",
+    "monitoring:member-add": "tests/monitoring/test_pages.py",
+    "monitoring:member-template": "tests/monitoring/test_pages.py",
+    "monitoring:member-import": "tests/monitoring/test_pages.py",
+    "monitoring:member-import-confirm": "tests/monitoring/test_pages.py",
+    "monitoring:activity-add": "tests/monitoring/test_pages.py",
+    "monitoring:survey-send": "tests/monitoring/test_pages.py",
+    "monitoring:activity": "tests/monitoring/test_pages.py",
+    "monitoring:contact-add": "tests/monitoring/test_pages.py",
+    "monitoring:outcome-add": "tests/monitoring/test_pages.py",
+    "monitoring:survey-answer": "tests/monitoring/test_pages.py",
+    "monitoring:survey-send-all": "tests/monitoring/test_pages.py",
 }
 PORTAL_NAMESPACES = (
     "applications",
@@ -261,6 +278,7 @@ PORTAL_NAMESPACES = (
     "exports",
     "accounts",
     "notifications",
+    "monitoring",
 )
 
 

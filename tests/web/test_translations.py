@@ -23,6 +23,7 @@ SOURCE_DIRS = (
     "reports",
     "funding",
     "notifications",
+    "monitoring",
 )
 TRANSLATING = {"_", "gettext", "gettext_lazy", "ngettext", "say", "problem"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "competition",
     "correspondence",
     "disbursements",
+    "statements",
     "reports",
     "notifications",
     "exports",

@@ -96,6 +96,13 @@ class Programme(models.Model):
         help_text=_("After that the year is closed: its unused grant lapses."),
     )
 
+    # The 20 % rule of the statements: a position may exceed its approved amount by this much
+    # when savings in the grantee's other positions of that year cover it.
+    overspend_tolerance_rate = PercentField(
+        _("statements: a position may exceed its approved amount by (%)"),
+        default=Decimal("20.00"),
+    )
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")

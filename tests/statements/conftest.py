@@ -1,0 +1,46 @@
+"""The running application of the drawdown tests (cluster A: concept phase 2027-2028, the
+management organisation on AZA with 100,000.00 a year; implementation from 2028 with a company
+on AZK and a university on AZA with a Projektpauschale), and helpers that write statements
+through the one service every interface uses."""
+
+from decimal import Decimal
+from typing import Any
+
+from budgets.models import Phase
+from statements.models import Statement
+from statements.services import statement_create, statement_lines_save, statement_transition
+
+from ..disbursements.conftest import (  # noqa: F401  (fixtures)
+    Running,
+    at,
+    frozen,
+    in_march_2027,
+    payment_officer,
+    payment_officer_2,
+    round_2027,
+    running,
+)
+from ..factories import position
+
+
+def concept_statement(running: Running, manager: Any, year: int = 2027, **overrides: Any) -> Statement:
+    fields: dict[str, Any] = {
+        "application": running.application,
+        "kind": "interim",
+        "phase": Phase.CONCEPT,
+        "grantee": running.management,
+        "year": year,
+        "narrative": "Two delegations, one matchmaking event.",
+    }
+    fields.update(overrides)
+    return statement_create(by=manager, **fields)
+
+
+def actuals(statement: Statement, manager: Any, *rows: tuple[str, int, str]) -> Statement:
+    """Save the actuals given as (AZA position code, year, amount)."""
+    lines = [(position("AZA", code), year, Decimal(amount)) for code, year, amount in rows]
+    return statement_lines_save(statement=statement, lines=lines, by=manager)
+
+
+def move(statement: Statement, name: str, by: Any, comment: str = "") -> Statement:
+    return statement_transition(statement=statement, name=name, by=by, comment=comment)

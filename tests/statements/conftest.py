@@ -23,12 +23,15 @@ from ..disbursements.conftest import (  # noqa: F401  (fixtures)
 from ..factories import position
 
 
-def concept_statement(running: Running, manager: Any, year: int = 2027, **overrides: Any) -> Statement:
+def concept_statement(
+    world: Running, manager: Any, year: int = 2027, **overrides: Any
+) -> Statement:
+    """The management organisation's interim statement (``kind="final"``: its final one)."""
     fields: dict[str, Any] = {
-        "application": running.application,
+        "application": world.application,
         "kind": "interim",
         "phase": Phase.CONCEPT,
-        "grantee": running.management,
+        "grantee": world.management,
         "year": year,
         "narrative": "Two delegations, one matchmaking event.",
     }

@@ -356,6 +356,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStateEnum": "applications.states.State",
         "DrawdownStateEnum": "disbursements.states.DrawdownState",
+        "StatementStateEnum": "statements.states.StatementState",
+        "SettlementStateEnum": "statements.states.SettlementState",
+        "StatementKindEnum": "statements.states.StatementKind",
     },
 }
 

@@ -53,6 +53,7 @@ class PositionFigures:
     actual_amount: Decimal
     eligible_amount: Decimal  # the actual, at most the plan plus the tolerance
     within_tolerance: bool
+    paid_amount: Decimal = ZERO  # paid out under this position for the year (drawdowns)
 
     @property
     def difference_amount(self) -> Decimal:
@@ -73,7 +74,6 @@ class YearFigures:
     positions: Sequence[PositionFigures]
     funding: Figures  # of the eligible actuals
     approved_funding_amount: Decimal
-    paid_amount: Decimal
     spent_funding_amount: Decimal  # the funding the actuals would carry, all of them
     findings: Sequence[Finding] = field(default_factory=tuple)
 
@@ -94,6 +94,10 @@ class YearFigures:
         return self.funding.eligible_amount
 
     @property
+    def paid_amount(self) -> Decimal:
+        return sum((p.paid_amount for p in self.positions), ZERO)
+
+    @property
     def unspent_amount(self) -> Decimal:
         """Money paid out for the year that the actuals do not account for."""
         return max(self.paid_amount - self.spent_funding_amount, ZERO)
@@ -108,8 +112,36 @@ class StatementFigures:
     def findings(self) -> list[Finding]:
         return [finding for year in self.years for finding in year.findings]
 
-    def total(self, name: str) -> Decimal:
+    def _total(self, name: str) -> Decimal:
         return sum((getattr(year, name) for year in self.years), ZERO)
+
+    @property
+    def plan_amount(self) -> Decimal:
+        return self._total("plan_amount")
+
+    @property
+    def actual_amount(self) -> Decimal:
+        return self._total("actual_amount")
+
+    @property
+    def eligible_amount(self) -> Decimal:
+        return self._total("eligible_amount")
+
+    @property
+    def funding_amount(self) -> Decimal:
+        return self.funding.funding_amount
+
+    @property
+    def approved_funding_amount(self) -> Decimal:
+        return self._total("approved_funding_amount")
+
+    @property
+    def paid_amount(self) -> Decimal:
+        return self._total("paid_amount")
+
+    @property
+    def unspent_amount(self) -> Decimal:
+        return self._total("unspent_amount")
 
     @property
     def funding(self) -> Figures:
@@ -131,6 +163,7 @@ def position_figures(
     plan_amount: Decimal,
     actual_amount: Decimal,
     tolerance_rate: Decimal,
+    paid_amount: Decimal = ZERO,
 ) -> PositionFigures:
     allowed = plan_amount + tolerance_amount(plan_amount, tolerance_rate)
     return PositionFigures(
@@ -140,6 +173,7 @@ def position_figures(
         actual_amount=actual_amount,
         eligible_amount=min(actual_amount, allowed),
         within_tolerance=actual_amount <= allowed,
+        paid_amount=paid_amount,
     )
 
 
@@ -183,10 +217,10 @@ def statement_figures(
     *,
     tolerance_rate: Decimal,
     projektpauschale_rate: Decimal,
-    paid: Mapping[int, Decimal],
+    paid: Mapping[tuple[int, int], Decimal],
 ) -> StatementFigures:
     """The figures of ``years`` for the grantee of ``block`` (its current plan), with the
-    actuals per (position id, year) and the amounts paid per year."""
+    actuals and the amounts paid out per (position id, year)."""
     result = []
     for year in years:
         rows = [
@@ -196,6 +230,7 @@ def statement_figures(
                 row.by_year[year].eligible_amount if year in row.by_year else ZERO,
                 actuals.get((row.position.pk, year), ZERO),
                 tolerance_rate,
+                paid.get((row.position.pk, year), ZERO),
             )
             for row in block.positions
         ]
@@ -218,7 +253,6 @@ def statement_figures(
                 positions=rows,
                 funding=funding(eligible),
                 approved_funding_amount=approved,
-                paid_amount=paid.get(year, ZERO),
                 spent_funding_amount=spent.funding_amount,
                 findings=tolerance_findings(year, rows, tolerance_rate),
             )

@@ -20,7 +20,7 @@ from applications.models import Application
 from budgets.models import Phase
 from budgets.selectors import budget_summary
 from budgets.summary import BudgetSummary, GranteeBlock
-from disbursements.models import DrawdownRequest
+from disbursements.models import DrawdownPosition
 from disbursements.states import DrawdownState
 from kernel import clock
 from programmes.models import Programme
@@ -81,21 +81,22 @@ def grantee_block(
     return None
 
 
-def paid_by_year(statement: Statement) -> dict[int, Decimal]:
-    """What was paid out to the grantee per year (paid drawdowns), in one query."""
+def paid_by_position(statement: Statement) -> dict[tuple[int, int], Decimal]:
+    """What was paid out to the grantee per (position id, year): the paid drawdowns, in one
+    query."""
     rows = (
-        DrawdownRequest.objects.filter(
-            application_id=statement.application_id,
-            phase=statement.phase,
-            rd_project_id=statement.rd_project_id,
-            grantee_id=statement.grantee_id,
-            state=DrawdownState.PAID,
+        DrawdownPosition.objects.filter(
+            request__application_id=statement.application_id,
+            request__phase=statement.phase,
+            request__rd_project_id=statement.rd_project_id,
+            request__grantee_id=statement.grantee_id,
+            request__state=DrawdownState.PAID,
         )
-        .values("year")
-        .annotate(total=Coalesce(Sum("positions__amount"), ZERO, output_field=MONEY))
+        .values("position_id", "request__year")
+        .annotate(total=Coalesce(Sum("amount"), ZERO, output_field=MONEY))
         .order_by()
     )
-    return {row["year"]: row["total"] for row in rows}
+    return {(row["position_id"], row["request__year"]): row["total"] for row in rows}
 
 
 def statement_years(statement: Statement) -> list[int]:
@@ -130,7 +131,7 @@ def figures_of(statement: Statement, summary: BudgetSummary | None = None) -> St
         statement_years(statement),
         tolerance_rate=programme.overspend_tolerance_rate,
         projektpauschale_rate=programme.projektpauschale_rate,
-        paid=paid_by_year(statement),
+        paid=paid_by_position(statement),
     )
     return StatementView(statement, block, figures, summary)
 

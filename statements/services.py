@@ -377,7 +377,7 @@ def settlement_prepare(
             raise ValidationError(_(ALREADY_SETTLED), "already_settled")
         figures = figures_of(locked).figures
         assert figures is not None  # accepted statements are of grantees of the plan
-        approved = figures.total("approved_funding_amount")
+        approved = figures.approved_funding_amount
         entitled = min(figures.funding.funding_amount, approved)
         amount = entitled if settled_amount is None else settled_amount
         context = {
@@ -403,7 +403,7 @@ def settlement_prepare(
             projektpauschale_amount=figures.funding.projektpauschale_amount,
             approved_amount=approved,
             settled_amount=amount,
-            paid_amount=figures.total("paid_amount"),
+            paid_amount=figures.paid_amount,
             prepared_by=by,
             prepared_at=clock.now(),
             comment=comment.strip(),

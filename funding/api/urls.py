@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("correspondence.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("disbursements.api.urls")),
+    path("", include("statements.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^", NotFoundView.as_view(), name="not-found"),
 ]

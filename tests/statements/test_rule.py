@@ -39,7 +39,7 @@ def figures(travel_actual: str, staff_actual: str) -> object:
         [YEAR],
         tolerance_rate=Decimal("20.00"),
         projektpauschale_rate=Decimal("20.00"),
-        paid={YEAR: Decimal("60000.00")},
+        paid={(1, YEAR): Decimal("10000.00"), (2, YEAR): Decimal("50000.00")},
     )
 
 

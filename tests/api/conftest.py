@@ -31,6 +31,7 @@ from programmes.services import organisation_propose
 
 from ..budgets.support import concept_line, start_concept_phase
 from ..disbursements.support import DrawdownWorld, drawdown_world
+from ..statements.support import StatementWorld, statement_world
 from ..factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -112,6 +113,8 @@ class World:
     outline_document: Document
     # Drawdowns and payment runs (issue 15) of the application in its concept phase.
     drawdowns: DrawdownWorld
+    # Statements and a settlement (issue 16) of the application in its concept phase.
+    statements: StatementWorld
 
 
 def implementation_project(application: Application, by: Any, title: str) -> RDProject:
@@ -222,4 +225,5 @@ def world(application_a, cluster_a, cluster_b, open_round, programme, manager_a,
             by=manager_a,
         ),
         drawdowns=drawdown_world(concept, manager=manager_a, officer=officer),
+        statements=statement_world(concept, manager=manager_a, officer=officer),
     )

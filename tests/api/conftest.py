@@ -31,7 +31,6 @@ from programmes.services import organisation_propose
 
 from ..budgets.support import concept_line, start_concept_phase
 from ..disbursements.support import DrawdownWorld, drawdown_world
-from ..statements.support import StatementWorld, statement_world
 from ..factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -41,6 +40,7 @@ from ..factories import (
     position,
     user_with_role,
 )
+from ..statements.support import StatementWorld, statement_world
 
 PERSONAS = ("anonymous", "officer", "manager_a", "manager_b", "auditor", "reviewer")
 

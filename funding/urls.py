@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("applications.budget_urls")),
     path("rounds/", include("reports.urls")),
     path("drawdowns/", include("disbursements.urls")),
+    path("statements/", include("statements.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -23,8 +23,9 @@ from budgets.workbooks.cells import (
     sum_of,
 )
 
-from .figures import StatementFigures
+from .figures import ZERO, StatementFigures
 from .models import Statement
+from .selectors import figures_of
 
 RATE_FORMAT = "0.00"
 (YEAR, CODE, NAME, PLAN, ACTUAL, DIFFERENCE, ELIGIBLE, PAID) = range(1, 9)
@@ -136,3 +137,18 @@ def build_statement_workbook(
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def statement_workbook(statement: Statement) -> bytes | None:
+    """The statement's workbook against the grantee's current plan; None if the plan no
+    longer funds the grantee."""
+    view = figures_of(statement)
+    if view.figures is None or view.block is None:
+        return None
+    programme = statement.application.round.programme
+    return build_statement_workbook(
+        statement,
+        view.figures,
+        funding_rate=view.block.funding_rate,
+        pauschale=programme.projektpauschale_rate if view.block.has_projektpauschale else ZERO,
+    )

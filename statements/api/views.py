@@ -28,7 +28,6 @@ from kernel.downloads import xlsx_response
 from programmes.models import Organisation
 
 from .. import access
-from ..figures import ZERO
 from ..models import Settlement, Statement, StatementLine, StatementTransition
 from ..selectors import (
     SETTLEMENT_TRANSITIONS,
@@ -47,7 +46,7 @@ from ..services import (
     statement_transition,
     statement_update,
 )
-from ..workbook import build_statement_workbook, statement_filename
+from ..workbook import statement_filename, statement_workbook
 from .serializers import (
     SettlementPrepareInput,
     SettlementSerializer,
@@ -231,16 +230,9 @@ class StatementWorkbookView(StatementScoped, APIView):
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         statement = self.get_statement()
-        view = figures_of(statement)
-        if view.figures is None or view.block is None:
+        content = statement_workbook(statement)
+        if content is None:
             raise NotFound(NO_PLAN)
-        programme = statement.application.round.programme
-        content = build_statement_workbook(
-            statement,
-            view.figures,
-            funding_rate=view.block.funding_rate,
-            pauschale=programme.projektpauschale_rate if view.block.has_projektpauschale else ZERO,
-        )
         return xlsx_response(content, statement_filename(statement))
 
 

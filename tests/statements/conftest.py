@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from budgets.models import Phase
+from kernel import clock
 from statements.models import Statement
 from statements.services import statement_create, statement_lines_save, statement_transition
 
@@ -47,3 +48,18 @@ def actuals(statement: Statement, manager: Any, *rows: tuple[str, int, str]) -> 
 
 def move(statement: Statement, name: str, by: Any, comment: str = "") -> Statement:
     return statement_transition(statement=statement, name=name, by=by, comment=comment)
+
+
+def accepted_final(world: Running, manager: Any, officer: Any) -> Statement:
+    """Interim 2027 (95,000.00) and the final statement with 2028 (80,000.00), accepted."""
+    with clock.frozen_at(at(2028, 2, 10)):
+        interim = concept_statement(world, manager)
+        actuals(interim, manager, ("0812", 2027, "95000.00"))
+        move(move(interim, "submit", manager), "accept", officer)
+    with clock.frozen_at(at(2029, 3, 1)):
+        final = concept_statement(world, manager, kind="final")
+        assert list(final.lines.values_list("year", "actual_amount")) == [
+            (2027, Decimal("95000.00"))
+        ]
+        actuals(final, manager, ("0812", 2027, "95000.00"), ("0812", 2028, "80000.00"))
+        return move(move(final, "submit", manager), "accept", officer)

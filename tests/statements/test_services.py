@@ -20,7 +20,7 @@ from statements.services import settlement_prepare, settlement_transition, state
 from statements.states import RECEIVED_STATES
 
 from ..factories import position
-from .conftest import Running, actuals, at, concept_statement, move
+from .conftest import Running, accepted_final, actuals, at, concept_statement, move
 
 pytestmark = pytest.mark.django_db
 
@@ -170,21 +170,6 @@ def test_before_the_due_day_nothing_is_overdue(running: Running, manager_a):
         assert drawdown_transition(drawdown=drawdown, name="submit", by=manager_a).state == (
             "submitted"
         )
-
-
-def accepted_final(running: Running, manager, officer) -> Statement:
-    """Interim 2027 (95,000.00) and the final statement with 2028 (80,000.00), accepted."""
-    with clock.frozen_at(at(2028, 2, 10)):
-        interim = concept_statement(running, manager)
-        actuals(interim, manager, ("0812", 2027, "95000.00"))
-        move(move(interim, "submit", manager), "accept", officer)
-    with clock.frozen_at(at(2029, 3, 1)):
-        final = concept_statement(running, manager, kind="final")
-        assert list(final.lines.values_list("year", "actual_amount")) == [
-            (2027, Decimal("95000.00"))
-        ]
-        actuals(final, manager, ("0812", 2027, "95000.00"), ("0812", 2028, "80000.00"))
-        return move(move(final, "submit", manager), "accept", officer)
 
 
 def test_settlement_four_eyes_and_the_repayment_claim(

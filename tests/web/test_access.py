@@ -243,6 +243,14 @@ ACCESS_TESTED_IN = {
     "disbursements:run": "tests/disbursements/test_pages.py",
     "disbursements:run-pay": "tests/disbursements/test_pages.py",
     "disbursements:run-workbook": "tests/disbursements/test_pages.py",
+    "statements:list": "tests/statements/test_pages.py",
+    "statements:create": "tests/statements/test_pages.py",
+    "statements:detail": "tests/statements/test_pages.py",
+    "statements:edit": "tests/statements/test_pages.py",
+    "statements:workbook": "tests/statements/test_pages.py",
+    "statements:settle": "tests/statements/test_pages.py",
+    "statements:decide": "tests/statements/test_pages.py",
+    "statements:transition": "tests/statements/test_pages.py",
 }
 PORTAL_NAMESPACES = (
     "applications",
@@ -250,6 +258,7 @@ PORTAL_NAMESPACES = (
     "competition",
     "correspondence",
     "disbursements",
+    "statements",
     "reports",
     "exports",
     "accounts",

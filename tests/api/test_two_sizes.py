@@ -215,6 +215,7 @@ PAGES: dict[str, Page] = {
 
 # Routes whose work does not depend on how many applications, budgets or clusters there are.
 
+
 def statement(name: str, which: str) -> Callable[[World], str]:
     """A page of one of the world's statements (``w.statements.<which>``)."""
     return lambda w: reverse(name, args=[getattr(w.statements, which).pk])

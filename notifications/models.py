@@ -101,6 +101,7 @@ class NotificationKind(models.TextChoices):
     MESSAGE_POSTED = "message_posted", _("new messages")
     REMINDER = "reminder", _("reminders of deadlines")
     OVERDUE = "overdue", _("overdue deadlines")
+    STATEMENT = "statement", _("statements received, returned, accepted and settled")
 
 
 # The grant conditions require these to reach the grantee: they can be delayed to the digest,

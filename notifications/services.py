@@ -20,6 +20,7 @@ from applications.models import Application, ApplicationTransition
 from kernel import clock
 from kernel.dates import format_day
 from programmes.access import Role, is_cluster_manager
+from statements.models import Settlement, Statement, StatementTransition
 
 from . import access
 from .models import (
@@ -191,6 +192,57 @@ def notify_message_posted(*, application: Application, author: Any) -> list[Noti
             "by": author.get_full_name() or author.get_username(),
         },
         link=reverse("correspondence:thread", args=[application.pk]),
+    )
+
+
+def _statement_params(statement: Statement) -> dict[str, Any]:
+    return {
+        "application": application_name(statement.application),
+        "grantee": statement.grantee.name,
+        "year": statement.year,
+    }
+
+
+def notify_statement_transition(*, transition: StatementTransition) -> list[Notification]:
+    """A statement received tells the officers (and the management's colleagues); returned
+    with questions or accepted, it tells the cluster management."""
+    statement = transition.statement
+    application = statement.application
+    by = transition.by
+    if is_cluster_manager(by):
+        recipients = [*officers(), *cluster_managers(application.cluster_id).exclude(pk=by.pk)]
+    else:
+        recipients = list(cluster_managers(application.cluster_id))
+    return notify(
+        recipients=recipients,
+        kind=NotificationKind.STATEMENT,
+        application=application,
+        params={
+            **_statement_params(statement),
+            "event": transition.transition,
+            "by": by.get_full_name() or by.get_username(),
+            "comment": transition.comment,
+        },
+        link=reverse("statements:detail", args=[statement.pk]),
+    )
+
+
+def notify_settlement_decided(*, settlement: Settlement) -> list[Notification]:
+    """A decided settlement tells the cluster management the final payment or the repayment
+    claim, and the officers."""
+    statement = settlement.statement
+    application = statement.application
+    return notify(
+        recipients=[*cluster_managers(application.cluster_id), *officers()],
+        kind=NotificationKind.STATEMENT,
+        application=application,
+        params={
+            **_statement_params(statement),
+            "event": "decide",
+            "outcome": settlement.outcome,
+            "amount": str(abs(settlement.balance_amount)),
+        },
+        link=reverse("statements:detail", args=[statement.pk]),
     )
 
 

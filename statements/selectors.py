@@ -56,6 +56,18 @@ def interim_due_on(programme: Programme, year: int) -> date:
     return date(year + 1, month, min(programme.interim_statement_due_day, last))
 
 
+def due_on(statement: Statement) -> date:
+    """When the statement is due: an interim one on the programme's day of the next year, the
+    final one the programme's months after the end of the phase (the 31st becomes the month's
+    last day)."""
+    programme = statement.application.round.programme
+    if statement.year is not None:
+        return interim_due_on(programme, statement.year)
+    end = phase_period(statement.application, statement.phase)[1]
+    year, month = divmod(end.year * 12 + end.month - 1 + programme.final_statement_due_months, 12)
+    return date(year, month + 1, min(end.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def phase_period(application: Application, phase: str) -> tuple[date, date]:
     if phase == Phase.CONCEPT:
         return application.concept_start_on, application.concept_end_on

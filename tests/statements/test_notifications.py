@@ -22,9 +22,7 @@ def texts_of(user) -> list[str]:
     return [notification_text(n.kind, n.params) for n in found.order_by("pk")]
 
 
-def test_received_returned_and_accepted_notify_the_other_side(
-    running: Running, manager_a, officer
-):
+def test_received_returned_and_accepted_notify_the_other_side(running: Running, manager_a, officer):
     with clock.frozen_at(at(2028, 2, 10)):
         statement = move(concept_statement(running, manager_a), "submit", manager_a)
         move(statement, "return_with_questions", officer, "Which trips?")

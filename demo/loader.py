@@ -63,6 +63,7 @@ from .catalogue import (
     current_round,
 )
 from .drawdowns import drawdowns_load
+from .statements import statements_load
 from .steps import (
     ConceptBudget,
     ConflictDeclared,
@@ -548,6 +549,14 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
         payers=(users["payments"], users["payments-2"]),
     )
     log(f"{drawdowns} new drawdown requests of the running phases.")
+    statements = statements_load(
+        list(applications.with_programme().select_related("cluster").order_by("pk")),
+        managers={
+            clusters[spec.cluster].pk: users[spec.username] for spec in USERS if spec.cluster
+        },
+        officers=(officer, users["officer-2"]),
+    )
+    log(f"{statements} new statements.")
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(
         programme=programme,

@@ -61,6 +61,7 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
     applications = [w.draft.pk, w.concept.pk]
     drawdowns = [w.drawdowns.draft.pk, w.drawdowns.released.pk, w.drawdowns.paid.pk]
     runs = [w.drawdowns.run.pk, w.drawdowns.paid_run.pk]
+    statements = [w.statements.draft.pk, w.statements.final.pk]
     project = "/api/v1/applications/{application_pk}/projects/{project_pk}/"
     return {
         ("*", "application_pk"): applications,
@@ -95,6 +96,23 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
         **{
             (f"/api/v1/payment-runs/{{id}}/{rest}", "id"): runs
             for rest in ("", "pay/", "workbook.xlsx")
+        },
+        **{
+            (f"/api/v1/statements/{{id}}/{rest}", "id"): statements
+            for rest in (
+                "",
+                "lines/",
+                "figures/",
+                "workbook.xlsx",
+                "transitions/",
+                "transitions/{name}/",
+                "history/",
+                "settlement/",
+            )
+        },
+        **{
+            (f"/api/v1/settlements/{{id}}/{rest}", "id"): [w.statements.settlement.pk]
+            for rest in ("", "transitions/{name}/")
         },
     }
 

@@ -1,6 +1,8 @@
 """The shapes of statements, their lines and figures, their transitions and history, and
 settlements. Input serializers check shape only; every rule is the service's."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from applications.api.serializers import RefusalSerializer
@@ -236,3 +238,19 @@ class SettlementPrepareInput(StrictInput):
 
 class SettlementTransitionInput(StrictInput):
     expected_state = serializers.ChoiceField(choices=SettlementState.choices, required=False)
+
+
+class ActualsPreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A clean preview: the lines the import would write, and the token that confirms it."""
+
+    token = serializers.CharField(help_text="Send it with the same file to confirm.")
+    lines = StatementLineInput(many=True, help_text="Every line the import would write.")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "token": instance.token,
+            "lines": [
+                {"position": p.pk, "year": year, "actual_amount": f"{amount:.2f}"}
+                for p, year, amount in instance.lines
+            ],
+        }

@@ -4,6 +4,9 @@ a grantee's new statement under ``applications/<id>/`` (included from funding/ap
 from django.urls import path
 
 from .views import (
+    ActualsImportConfirmView,
+    ActualsImportPreviewView,
+    ActualsTemplateView,
     ApplicationStatementsView,
     SettlementDetailView,
     SettlementListView,
@@ -27,6 +30,13 @@ urlpatterns = [
     path(S, StatementDetailView.as_view(), name="statement-detail"),
     path(S + "lines/", StatementLinesView.as_view(), name="statement-lines"),
     path(S + "figures/", StatementFiguresView.as_view(), name="statement-figures"),
+    path(S + "actuals.xlsx", ActualsTemplateView.as_view(), name="statement-actuals-template"),
+    path(S + "actuals/import/", ActualsImportPreviewView.as_view(), name="statement-import"),
+    path(
+        S + "actuals/import/confirm/",
+        ActualsImportConfirmView.as_view(),
+        name="statement-import-confirm",
+    ),
     path(S + "workbook.xlsx", StatementWorkbookView.as_view(), name="statement-workbook"),
     path(
         S + "transitions/", StatementTransitionOptionsView.as_view(), name="statement-transitions"

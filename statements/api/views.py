@@ -12,15 +12,22 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications.api.scope import ApplicationScoped
+from budgets.api.import_serializers import (
+    BudgetImportConfirmation,
+    BudgetImportRefusalSerializer,
+    BudgetImportUpload,
+)
 from budgets.api.serializers import ErrorSerializer
+from budgets.imports import ImportRefused, refusal_status
 from budgets.models import BudgetPosition, RDProject
 from kernel.api.files import XLSX_RESPONSE
 from kernel.api.permissions import FundingRole
@@ -28,6 +35,7 @@ from kernel.downloads import xlsx_response
 from programmes.models import Organisation
 
 from .. import access
+from ..imports import actuals_import_confirm, actuals_import_preview, actuals_template
 from ..models import Settlement, Statement, StatementLine, StatementTransition
 from ..selectors import (
     SETTLEMENT_TRANSITIONS,
@@ -48,6 +56,7 @@ from ..services import (
 )
 from ..workbook import statement_filename, statement_workbook
 from .serializers import (
+    ActualsPreviewSerializer,
     SettlementPrepareInput,
     SettlementSerializer,
     SettlementTransitionInput,
@@ -374,3 +383,79 @@ class SettlementTransitionView(SettlementScoped, APIView):
             expected_state=given.validated_data.get("expected_state"),
         )
         return Response(SettlementSerializer(self.get_settlement()).data)
+
+
+IMPORT_REFUSED = {
+    code: OpenApiResponse(BudgetImportRefusalSerializer, why)
+    for code, why in (
+        (409, "The statement changed after the preview."),
+        (413, "The file is larger than the limit; nothing was read."),
+        (415, "Not an .xlsx workbook, with macros, damaged, or a zip or XML bomb."),
+        (422, "Problems in the content, each by sheet, row and column; nothing written."),
+    )
+}
+
+
+class ActualsTemplateView(StatementScoped, APIView):
+    permission_classes = [FundingRole]
+
+    @extend_schema(
+        responses=XLSX_RESPONSE,
+        summary="The actuals template: every position and year of the plan, with the plan",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        statement = self.get_statement()
+        return xlsx_response(actuals_template(statement), f"statement-{statement.pk}-actuals.xlsx")
+
+
+class ActualsImportPreviewView(StatementScoped, APIView):
+    permission_classes = [FundingRole]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": BudgetImportUpload},
+        responses={200: ActualsPreviewSerializer, **IMPORT_REFUSED},
+        summary="Preview importing the filled-in actuals template; writes nothing",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        statement = self.get_statement()
+        given = BudgetImportUpload(data=request.data)
+        given.is_valid(raise_exception=True)
+        preview = actuals_import_preview(
+            statement=statement, file=given.validated_data["file"], by=request.user
+        )
+        if not preview.is_valid:
+            return Response(
+                BudgetImportRefusalSerializer(preview).data,
+                status=refusal_status(preview.problems),
+            )
+        return Response(ActualsPreviewSerializer(preview).data)
+
+
+class ActualsImportConfirmView(StatementScoped, APIView):
+    permission_classes = [FundingRole]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": BudgetImportConfirmation},
+        responses={200: StatementLineSerializer(many=True), **IMPORT_REFUSED},
+        summary="Import the previewed actuals with the preview's token: all lines or none",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        statement = self.get_statement()
+        given = BudgetImportConfirmation(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            actuals_import_confirm(
+                statement=statement,
+                file=given.validated_data["file"],
+                token=given.validated_data["token"],
+                by=request.user,
+            )
+        except ImportRefused as refused:
+            return Response(
+                BudgetImportRefusalSerializer(refused).data,
+                status=refusal_status(refused.problems),
+            )
+        lines = StatementLine.objects.filter(statement=statement).select_related("position")
+        return Response(StatementLineSerializer(lines, many=True).data)

@@ -18,6 +18,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from budgets.imports import budget_import_preview
 from notifications.models import Notification
+from statements.imports import actuals_template
 
 from ..disbursements.support import concept_drawdown_body
 from ..exports.support import finished_export
@@ -166,6 +167,12 @@ def statement_url(w: World, which: str, rest: str = "") -> str:
 def statement_lines(w: World) -> dict[str, Any]:
     line = {"position": position("AZA", "0812").pk, "year": w.statements.draft.year}
     return {"lines": [{**line, "actual_amount": "10.00"}]}
+
+
+def actuals_upload(w: World) -> dict[str, Any]:
+    """The draft statement's actuals template, as downloaded."""
+    template = actuals_template(w.statements.draft)
+    return {"file": SimpleUploadedFile("actuals.xlsx", template)}
 
 
 def under(w: World, application: str, rest: str = "") -> str:
@@ -679,6 +686,23 @@ MATRIX: dict[str, Row] = {
     "api/v1/statements/<int:pk>/lines/": Row(
         lambda w: statement_url(w, "draft", "lines/"),
         {"GET": (None, A_READS), "PUT": (statement_lines, (401, 403, 200, 404, 403, 403))},
+    ),
+    "api/v1/statements/<int:pk>/actuals.xlsx": Row(
+        lambda w: statement_url(w, "draft", "actuals.xlsx"),
+        get(A_READS),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/statements/<int:pk>/actuals/import/": Row(
+        lambda w: statement_url(w, "draft", "actuals/import/"),
+        {"POST": (actuals_upload, (401, 403, 200, 404, 403, 403))},
+        multipart=True,
+    ),
+    # No preview's token: A is told so (422).
+    "api/v1/statements/<int:pk>/actuals/import/confirm/": Row(
+        lambda w: statement_url(w, "draft", "actuals/import/confirm/"),
+        {"POST": (lambda w: {**actuals_upload(w), "token": "x"}, (401, 403, 422, 404, 403, 403))},
+        multipart=True,
     ),
     "api/v1/statements/<int:pk>/figures/": Row(
         lambda w: statement_url(w, "final", "figures/"), get(A_READS)

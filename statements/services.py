@@ -2,12 +2,14 @@
 lock (which serialises every statement and drawdown of its grantees), and transitions write
 their history row. Refused: nothing is written, and the error says why with the numbers."""
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -17,13 +19,15 @@ from applications.services import TransitionError, TransitionNotPermitted, Trans
 from applications.states import State
 from budgets.models import BudgetPosition, Phase, RDProject
 from budgets.selectors import budget_summary
+from correspondence.services import checked_upload
+from correspondence.storage import delete_stored, store
 from kernel import clock
 from kernel.dates import format_day
 from kernel.money import CENT, format_eur
 from programmes.models import Organisation
 
 from . import access
-from .models import Settlement, Statement, StatementLine, StatementTransition
+from .models import Settlement, Statement, StatementDocument, StatementLine, StatementTransition
 from .selectors import (
     COMMENT_REQUIRED,
     SETTLEMENT_TRANSITIONS,
@@ -296,6 +300,36 @@ def statement_lines_save(*, statement: Statement, lines: Sequence[LineInput], by
         )
         locked.save(update_fields=["updated_at"])
         return locked
+
+
+def statement_document_attach(
+    *, statement: Statement, file: "UploadedFile[Any]", by: Any
+) -> StatementDocument:
+    """Attach a document (receipts, the signed report) while the cluster management has the
+    statement; checked by its content like every document (PDF, XLSX, DOCX, ODT, size), kept
+    in the private storage."""
+    if not access.can_edit_statement(by, statement):
+        raise PermissionDenied(_(NOT_ENTERABLE))
+    checked = checked_upload(file)
+    stored_name = store(checked.content, checked.file_type.value)
+    try:
+        with transaction.atomic():
+            _lock_statement(statement.pk, _lock_application(statement.application_id))
+            document = StatementDocument(
+                statement=statement,
+                uploaded_by=by,
+                original_name=checked.name[:255],
+                size=len(checked.content),
+                file_type=checked.file_type.value,
+                sha256=hashlib.sha256(checked.content).hexdigest(),
+                stored_name=stored_name,
+            )
+            document.full_clean(exclude=["statement", "uploaded_by"])
+            document.save()
+    except BaseException:
+        delete_stored(stored_name)
+        raise
+    return document
 
 
 def _check_state(obj: Statement | Settlement, expected_state: str) -> None:

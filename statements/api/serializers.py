@@ -9,7 +9,13 @@ from applications.api.serializers import RefusalSerializer
 from budgets.models import Phase
 from kernel.api.fields import StrictInput, money, percent
 
-from ..models import Settlement, Statement, StatementLine, StatementTransition
+from ..models import (
+    Settlement,
+    Statement,
+    StatementDocument,
+    StatementLine,
+    StatementTransition,
+)
 from ..states import SettlementOutcome, SettlementState, StatementKind, StatementState
 
 
@@ -254,3 +260,25 @@ class ActualsPreviewSerializer(serializers.Serializer):  # type: ignore[type-arg
                 for p, year, amount in instance.lines
             ],
         }
+
+
+class StatementDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    uploaded_by = serializers.CharField(source="uploaded_by.get_username", read_only=True)
+
+    class Meta:
+        model = StatementDocument
+        fields = [
+            "id",
+            "statement",
+            "original_name",
+            "size",
+            "file_type",
+            "sha256",
+            "uploaded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class StatementDocumentInput(StrictInput):
+    file = serializers.FileField(help_text="PDF, XLSX, DOCX or ODT, judged by its content.")

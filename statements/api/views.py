@@ -29,6 +29,10 @@ from budgets.api.import_serializers import (
 from budgets.api.serializers import ErrorSerializer
 from budgets.imports import ImportRefused, refusal_status
 from budgets.models import BudgetPosition, RDProject
+from correspondence.api.views import REFUSED as DOCUMENT_REFUSED
+from correspondence.api.views import refusal
+from correspondence.downloads import document_response
+from correspondence.filetypes import UploadRefused
 from kernel.api.files import XLSX_RESPONSE
 from kernel.api.permissions import FundingRole
 from kernel.downloads import xlsx_response
@@ -36,7 +40,13 @@ from programmes.models import Organisation
 
 from .. import access
 from ..imports import actuals_import_confirm, actuals_import_preview, actuals_template
-from ..models import Settlement, Statement, StatementLine, StatementTransition
+from ..models import (
+    Settlement,
+    Statement,
+    StatementDocument,
+    StatementLine,
+    StatementTransition,
+)
 from ..selectors import (
     SETTLEMENT_TRANSITIONS,
     STATEMENT_TRANSITIONS,
@@ -50,6 +60,7 @@ from ..services import (
     settlement_prepare,
     settlement_transition,
     statement_create,
+    statement_document_attach,
     statement_lines_save,
     statement_transition,
     statement_update,
@@ -62,6 +73,8 @@ from .serializers import (
     SettlementTransitionInput,
     StatementChange,
     StatementCreateInput,
+    StatementDocumentInput,
+    StatementDocumentSerializer,
     StatementFiguresSerializer,
     StatementLineSerializer,
     StatementLinesInput,
@@ -459,3 +472,50 @@ class ActualsImportConfirmView(StatementScoped, APIView):
             )
         lines = StatementLine.objects.filter(statement=statement).select_related("position")
         return Response(StatementLineSerializer(lines, many=True).data)
+
+
+class StatementDocumentsView(StatementScoped, generics.ListAPIView):  # type: ignore[type-arg]
+    """The statement's attachments, oldest first."""
+
+    serializer_class = StatementDocumentSerializer
+    permission_classes = [FundingRole]
+    parser_classes = [MultiPartParser]
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[StatementDocument]:
+        if getattr(self, "swagger_fake_view", False):
+            return StatementDocument.objects.none()
+        return self.get_statement().documents.select_related("uploaded_by").order_by("pk")
+
+    @extend_schema(
+        request={"multipart/form-data": StatementDocumentInput},
+        responses={201: StatementDocumentSerializer, **DOCUMENT_REFUSED},
+        summary="Attach a document (its cluster management, while it has the statement)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        statement = self.get_statement()
+        given = StatementDocumentInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            document = statement_document_attach(
+                statement=statement, file=given.validated_data["file"], by=request.user
+            )
+        except UploadRefused as refused:
+            return refusal(refused)
+        return Response(StatementDocumentSerializer(document).data, status.HTTP_201_CREATED)
+
+
+class StatementDocumentDownloadView(StatementScoped, APIView):
+    permission_classes = [FundingRole]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("document_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="Download an attachment (always as a file)",
+    )
+    def get(self, request: Request, pk: int, document_pk: int) -> HttpResponse:
+        document = get_object_or_404(self.get_statement().documents, pk=document_pk)
+        # A statement's document has the fields of correspondence's Document that the response
+        # reads (stored name, type, name), so it is sent the same way.
+        return document_response(document)  # type: ignore[arg-type]

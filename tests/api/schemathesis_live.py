@@ -106,6 +106,8 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
                 "actuals.xlsx",
                 "actuals/import/",
                 "actuals/import/confirm/",
+                "documents/",
+                "documents/{document_pk}/",
                 "workbook.xlsx",
                 "transitions/",
                 "transitions/{name}/",
@@ -113,6 +115,9 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
                 "settlement/",
             )
         },
+        ("/api/v1/statements/{id}/documents/{document_pk}/", "document_pk"): [
+            w.statements.document.pk
+        ],
         **{
             (f"/api/v1/settlements/{{id}}/{rest}", "id"): [w.statements.settlement.pk]
             for rest in ("", "transitions/{name}/")

@@ -720,6 +720,23 @@ MATRIX: dict[str, Row] = {
         lambda w: statement_url(w, "draft", "transitions/submit/"),
         {"POST": (lambda w: {}, (401, 403, 200, 404, 403, 403))},
     ),
+    "api/v1/statements/<int:pk>/documents/": Row(
+        lambda w: statement_url(w, "draft", "documents/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {"file": SimpleUploadedFile("invoice.pdf", b"%PDF-1.4\n%%EOF\n")},
+                (401, 403, 201, 404, 403, 403),
+            ),
+        },
+        multipart=True,
+    ),
+    "api/v1/statements/<int:pk>/documents/<int:document_pk>/": Row(
+        lambda w: statement_url(w, "draft", f"documents/{w.statements.document.pk}/"),
+        get(A_READS),
+        content_type="application/pdf",
+        error_content_type="application/json",
+    ),
     "api/v1/statements/<int:pk>/history/": Row(
         lambda w: statement_url(w, "final", "history/"), get(A_READS)
     ),

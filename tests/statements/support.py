@@ -7,15 +7,17 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications.models import Application
 from budgets.models import Phase
 from kernel import clock
-from statements.models import Settlement, Statement
+from statements.models import Settlement, Statement, StatementDocument
 from statements.services import (
     settlement_prepare,
     statement_create,
+    statement_document_attach,
     statement_lines_save,
     statement_transition,
 )
@@ -31,6 +33,7 @@ class StatementWorld:
     draft: Statement
     final: Statement
     settlement: Settlement
+    document: StatementDocument  # attached to the draft
 
 
 def a_year_after_the_phase(application: Application) -> datetime:
@@ -64,6 +67,14 @@ def statement_world(application: Application, *, manager: Any, officer: Any) -> 
     )
     for name, by in (("submit", manager), ("accept", officer)):
         final = statement_transition(statement=final, name=name, by=by)
+    document = statement_document_attach(
+        statement=draft,
+        file=SimpleUploadedFile("receipts.pdf", b"%PDF-1.4\n%%EOF\n"),
+        by=manager,
+    )
     return StatementWorld(
-        draft=draft, final=final, settlement=settlement_prepare(statement=final, by=officer)
+        draft=draft,
+        final=final,
+        settlement=settlement_prepare(statement=final, by=officer),
+        document=document,
     )

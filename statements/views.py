@@ -3,6 +3,7 @@ the officers' review queue and settlements (four eyes: the preparer is offered n
 and what auditors read. Thin: access from ``access``, writes through ``services``, reads from
 ``selectors``."""
 
+import base64
 from typing import Any
 
 from django.contrib import messages
@@ -18,12 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.access import applications_visible_to
 from applications.models import Application
 from applications.services import TransitionError
+from budgets.imports import ImportRefused, refusal_status
 from budgets.selectors import budget_summary
+from correspondence.downloads import document_response
+from correspondence.filetypes import UploadRefused
 from kernel.downloads import xlsx_response
 from kernel.roles import cluster_id_of
 
 from . import access, selectors
 from .forms import ActualsForm, SettlementForm, StatementStartForm, TransitionForm
+from .imports import actuals_import_confirm, actuals_import_preview, actuals_template
 from .models import Settlement, Statement
 from .services import (
     FUNDED_STATES,
@@ -31,6 +36,7 @@ from .services import (
     settlement_prepare,
     settlement_transition,
     statement_create,
+    statement_document_attach,
     statement_lines_save,
     statement_transition,
     statement_update,
@@ -162,6 +168,7 @@ def _detail_page(
             "statement": statement,
             "figures": view.figures,
             "history": selectors.statement_history(statement),
+            "documents": statement.documents.select_related("uploaded_by").order_by("pk"),
             "options": [option for option in options if option.allowed],
             "can_edit": access.can_edit_statement(user, statement),
             "settlement": settlement,
@@ -284,3 +291,98 @@ def workbook_view(request: HttpRequest, pk: int) -> HttpResponse:
     if content is None:
         raise Http404(_(NO_PLAN))
     return xlsx_response(content, statement_filename(statement))
+
+
+SESSION_KEY = "statements.actuals_import"
+NO_FILE = gettext_noop("Choose a file.")
+PREVIEW_GONE = gettext_noop("The preview is gone; upload the file again.")
+IMPORTED = gettext_noop("Imported: %(count)s lines of actuals.")
+ATTACHED = gettext_noop("The document was attached.")
+
+
+def _writable(request: HttpRequest, pk: int) -> Statement:
+    statement = _statement(request.user, pk)
+    if not access.can_edit_statement(request.user, statement):
+        raise PermissionDenied(_(NOT_ENTERABLE))
+    return statement
+
+
+@login_required
+@require_GET
+def actuals_template_view(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _writable(request, pk)
+    return xlsx_response(actuals_template(statement), f"statement-{statement.pk}-actuals.xlsx")
+
+
+def _import_page(
+    request: HttpRequest, statement: Statement, status: int = 200, **context: Any
+) -> HttpResponse:
+    return render(
+        request, "statements/import.html", {"statement": statement, **context}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the upload form. POST: the preview of the uploaded file (nothing is written); the
+    file waits in the session for the confirmation."""
+    statement = _writable(request, pk)
+    if request.method != "POST":
+        return _import_page(request, statement)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _import_page(request, statement, status=400, error=_(NO_FILE))
+    data = upload.read()
+    preview = actuals_import_preview(statement=statement, file=data, by=request.user)
+    if preview.is_valid:
+        encoded = base64.b64encode(data).decode("ascii")
+        request.session[SESSION_KEY] = {"statement": statement.pk, "data": encoded}
+    status = 200 if preview.is_valid else refusal_status(preview.problems)
+    return _import_page(request, statement, status=status, preview=preview)
+
+
+@login_required
+@require_POST
+def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the previewed file: all lines or none."""
+    statement = _writable(request, pk)
+    stored = request.session.get(SESSION_KEY) or {}
+    if stored.get("statement") != statement.pk:
+        return _import_page(request, statement, status=400, error=_(PREVIEW_GONE))
+    try:
+        lines = actuals_import_confirm(
+            statement=statement,
+            file=base64.b64decode(stored["data"]),
+            token=request.POST.get("token", ""),
+            by=request.user,
+        )
+    except ImportRefused as refused:
+        status = refusal_status(refused.problems)
+        return _import_page(request, statement, status=status, problems=refused.problems)
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, _(IMPORTED) % {"count": len(lines)})
+    return redirect("statements:detail", pk=statement.pk)
+
+
+@login_required
+@require_POST
+def attach_view(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _writable(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _detail_page(request, statement, [_(NO_FILE)], status=400)
+    try:
+        statement_document_attach(statement=statement, file=upload, by=request.user)
+    except UploadRefused as refused:
+        return _detail_page(request, statement, [refused.detail], status=refused.status)
+    messages.success(request, _(ATTACHED))
+    return redirect("statements:detail", pk=statement.pk)
+
+
+@login_required
+@require_GET
+def document_view(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    document = get_object_or_404(_statement(request.user, pk).documents, pk=document_pk)
+    # A statement's document has the fields the correspondence's response reads.
+    return document_response(document)  # type: ignore[arg-type]

@@ -229,6 +229,20 @@ STATEMENT_PAGES = {
     "statements:workbook": Page("officer", statement("statements:workbook", "final")),
     "statements:settle": Page("officer", statement("statements:settle", "final"), 405),
     "statements:decide": Page("officer", statement("statements:decide", "final"), 405),
+    "statements:actuals-template": Page(
+        "manager_a", statement("statements:actuals-template", "draft")
+    ),
+    "statements:import": Page("manager_a", statement("statements:import", "draft")),
+    "statements:import-confirm": Page(
+        "manager_a", statement("statements:import-confirm", "draft"), 405
+    ),
+    "statements:attach": Page("manager_a", statement("statements:attach", "draft"), 405),
+    "statements:document": Page(
+        "officer",
+        lambda w: reverse(
+            "statements:document", args=[w.statements.draft.pk, w.statements.document.pk]
+        ),
+    ),
     "statements:transition": Page(
         "manager_a",
         lambda w: reverse("statements:transition", args=[w.statements.draft.pk, "submit"]),

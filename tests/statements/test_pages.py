@@ -4,14 +4,21 @@ no decision, and the service refuses it), auditors read (403 on every write), an
 cluster's statements are absent (404), anonymous visitors go to the login page."""
 
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from kernel import clock
 from statements.models import Settlement, Statement, StatementLine
-from statements.services import settlement_prepare, statement_transition
+from statements.services import (
+    settlement_prepare,
+    statement_document_attach,
+    statement_transition,
+)
 
 from ..factories import position
 from ..web.conftest import browser
@@ -173,3 +180,49 @@ def test_officers_review(request, persona, world, manager_a):
         {"comment": "Which invoices?"},
     )
     assert status_of(answer) == {**WRITES, "officer": 302, "manager_a": 403}[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_actuals_import_on_the_pages(request, persona, world):
+    draft = world["draft"]
+    client = browser(user_of(request, persona))
+    template = client.get(reverse("statements:actuals-template", args=[draft.pk]))
+    form = client.get(reverse("statements:import", args=[draft.pk]))
+    expected = {**WRITES, "manager_a": 200}[persona]
+    assert status_of(template) == expected
+    assert status_of(form) == expected
+    if persona != "manager_a":
+        confirm = client.post(reverse("statements:import-confirm", args=[draft.pk]))
+        assert status_of(confirm) == WRITES[persona]
+        return
+    workbook = load_workbook(BytesIO(template.content))
+    workbook.active["E2"] = 1234.5  # type: ignore[index]
+    filled = BytesIO()
+    workbook.save(filled)
+    preview = client.post(
+        reverse("statements:import", args=[draft.pk]),
+        {"file": SimpleUploadedFile("actuals.xlsx", filled.getvalue())},
+    )
+    assert preview.status_code == 200
+    assert not StatementLine.objects.filter(statement=draft).exists()
+    token = preview.context["preview"].token
+    confirmed = client.post(reverse("statements:import-confirm", args=[draft.pk]), {"token": token})
+    assert confirmed.status_code == 302
+    assert StatementLine.objects.get(statement=draft).actual_amount == Decimal("1234.50")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_attachments_on_the_pages(request, persona, world, manager_a):
+    draft = world["draft"]
+    document = statement_document_attach(
+        statement=draft, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"), by=manager_a
+    )
+    client = browser(user_of(request, persona))
+    download = client.get(reverse("statements:document", args=[draft.pk, document.pk]))
+    attach = client.post(
+        reverse("statements:attach", args=[draft.pk]),
+        {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n")},
+    )
+    assert status_of(download) == READS[persona]
+    assert status_of(attach) == WRITES[persona]
+    assert draft.documents.count() == (2 if persona == "manager_a" else 1)

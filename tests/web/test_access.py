@@ -251,6 +251,11 @@ ACCESS_TESTED_IN = {
     "statements:settle": "tests/statements/test_pages.py",
     "statements:decide": "tests/statements/test_pages.py",
     "statements:transition": "tests/statements/test_pages.py",
+    "statements:actuals-template": "tests/statements/test_pages.py",
+    "statements:import": "tests/statements/test_pages.py",
+    "statements:import-confirm": "tests/statements/test_pages.py",
+    "statements:attach": "tests/statements/test_pages.py",
+    "statements:document": "tests/statements/test_pages.py",
 }
 PORTAL_NAMESPACES = (
     "applications",

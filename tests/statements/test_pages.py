@@ -196,7 +196,7 @@ def test_actuals_import_on_the_pages(request, persona, world):
         assert status_of(confirm) == WRITES[persona]
         return
     workbook = load_workbook(BytesIO(template.content))
-    workbook.active["E2"] = 1234.5  # type: ignore[index]
+    workbook.active["E2"] = 1234.5
     filled = BytesIO()
     workbook.save(filled)
     preview = client.post(

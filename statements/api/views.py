@@ -32,7 +32,7 @@ from budgets.models import BudgetPosition, RDProject
 from correspondence.api.views import REFUSED as DOCUMENT_REFUSED
 from correspondence.api.views import refusal
 from correspondence.downloads import document_response
-from correspondence.filetypes import UploadRefused
+from correspondence.filetypes import MEDIA_TYPES, UploadRefused
 from kernel.api.files import XLSX_RESPONSE
 from kernel.api.permissions import FundingRole
 from kernel.downloads import xlsx_response
@@ -511,7 +511,7 @@ class StatementDocumentDownloadView(StatementScoped, APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("document_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, media): OpenApiTypes.BINARY for media in MEDIA_TYPES.values()},
         summary="Download an attachment (always as a file)",
     )
     def get(self, request: Request, pk: int, document_pk: int) -> HttpResponse:

@@ -22,6 +22,7 @@ from .services import (
     notify_settlement_decided,
     notify_statement_transition,
     notify_transition,
+    statement_deadlines_follow,
 )
 
 
@@ -52,6 +53,7 @@ def on_statement_transition(
     sender: type[StatementTransition], instance: StatementTransition, created: bool, **_: Any
 ) -> None:
     if created:
+        statement_deadlines_follow(transition=instance)
         notify_statement_transition(transition=instance)
 
 

@@ -21,6 +21,7 @@ from kernel import clock
 from kernel.dates import format_day
 from programmes.access import Role, is_cluster_manager
 from statements.models import Settlement, Statement, StatementTransition
+from statements.selectors import statements_outstanding
 
 from . import access
 from .models import (
@@ -225,6 +226,21 @@ def notify_statement_transition(*, transition: StatementTransition) -> list[Noti
         },
         link=reverse("statements:detail", args=[statement.pk]),
     )
+
+
+def statement_deadlines_follow(*, transition: StatementTransition) -> None:
+    """A statement received closes the application's deadline of its year (or the final
+    statement's) once every grantee of the plan has sent theirs; returning one with
+    questions leaves the deadline closed: the statement was received."""
+    if transition.transition != "submit":
+        return
+    statement = transition.statement
+    if statements_outstanding(statement.application, statement.year):
+        return
+    kind = DeadlineKind.INTERIM_STATEMENT if statement.year else DeadlineKind.FINAL_STATEMENT
+    Deadline.objects.filter(
+        application=statement.application, kind=kind, year=statement.year, done_at__isnull=True
+    ).update(done_at=transition.at)
 
 
 def notify_settlement_decided(*, settlement: Settlement) -> list[Notification]:

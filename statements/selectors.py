@@ -28,6 +28,7 @@ from programmes.models import Programme
 from . import predicates
 from .figures import StatementFigures, statement_figures
 from .models import Settlement, Statement, StatementTransition
+from .states import RECEIVED_STATES, StatementKind
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -66,6 +67,25 @@ def due_on(statement: Statement) -> date:
     end = phase_period(statement.application, statement.phase)[1]
     year, month = divmod(end.year * 12 + end.month - 1 + programme.final_statement_due_months, 12)
     return date(year, month + 1, min(end.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def statements_outstanding(
+    application: Application, year: int | None
+) -> list[tuple[str, int | None, int]]:
+    """The grantees (phase, R&D project id, organisation id) of the current plan whose
+    interim statement of ``year`` (None: whose final statement) has not been received."""
+    kind = StatementKind.INTERIM if year is not None else StatementKind.FINAL
+    received = set(
+        Statement.objects.filter(
+            application=application, kind=kind, year=year, state__in=RECEIVED_STATES
+        ).values_list("phase", "rd_project_id", "grantee_id")
+    )
+    owed = [
+        (phase, project_id, block.organisation.pk)
+        for phase, project_id, block in grantee_blocks(budget_summary(application))
+        if year is None or year in block.by_year
+    ]
+    return [key for key in owed if key not in received]
 
 
 def phase_period(application: Application, phase: str) -> tuple[date, date]:

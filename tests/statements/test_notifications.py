@@ -62,3 +62,17 @@ def test_statements_on_the_task_lists(running: Running, manager_a, officer):
         assert [t for t in tasks_for(manager_a) if t.kind == "statement"] == []
         (review,) = [t for t in tasks_for(officer) if t.kind == "statement_review"]
     assert review.link.endswith(f"/statements/{draft.pk}/")
+
+
+def test_a_received_statement_closes_the_deadline_of_its_year(running: Running, manager_a, officer):
+    deadline = running.application.deadlines.get(kind="interim_statement", year=2027)
+    assert deadline.done_at is None
+    with clock.frozen_at(at(2028, 2, 10)):
+        statement = concept_statement(running, manager_a)
+        move(statement, "submit", manager_a)
+    deadline.refresh_from_db()
+    assert deadline.done_at is not None
+    # 2028 has three grantees in the plan: one statement is not enough.
+    with clock.frozen_at(at(2029, 2, 10)):
+        move(concept_statement(running, manager_a, year=2028), "submit", manager_a)
+    assert running.application.deadlines.get(kind="interim_statement", year=2028).done_at is None

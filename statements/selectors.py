@@ -146,15 +146,14 @@ class StatementView:
     statement: Statement
     block: GranteeBlock | None
     figures: StatementFigures | None
-    summary: BudgetSummary | None = field(default=None, repr=False)
 
 
-def figures_of(statement: Statement, summary: BudgetSummary | None = None) -> StatementView:
+def figures_of(statement: Statement) -> StatementView:
     """The statement's figures against the grantee's current plan."""
-    summary = summary or budget_summary(statement.application)
+    summary = budget_summary(statement.application)
     block = grantee_block(summary, statement.phase, statement.rd_project_id, statement.grantee_id)
     if block is None:
-        return StatementView(statement, None, None, summary)
+        return StatementView(statement, None, None)
     actuals = {(line.position_id, line.year): line.actual_amount for line in statement.lines.all()}
     programme = statement.application.round.programme
     figures = statement_figures(
@@ -165,7 +164,7 @@ def figures_of(statement: Statement, summary: BudgetSummary | None = None) -> St
         projektpauschale_rate=programme.projektpauschale_rate,
         paid=paid_by_position(statement),
     )
-    return StatementView(statement, block, figures, summary)
+    return StatementView(statement, block, figures)
 
 
 # Transitions.

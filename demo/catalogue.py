@@ -184,6 +184,8 @@ USERS = (
     # the four-eyes rule can be tried with either.
     DemoUser("payments", Role.PAYMENT_OFFICER, "Miriam", "Vogel"),
     DemoUser("payments-2", Role.PAYMENT_OFFICER, "Ralf", "Keller"),
+    # A second officer (issue 16): decides the settlements the first one prepares (four eyes).
+    DemoUser("officer-2", Role.OFFICER, "Daniel", "Hoffmann"),
 )
 
 

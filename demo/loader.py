@@ -66,6 +66,7 @@ from .catalogue import (
 from .change_requests import change_requests_load
 from .drawdowns import drawdowns_load
 from .monitoring import monitoring_load
+from .statements import statements_load
 from .steps import (
     ConceptBudget,
     ConflictDeclared,
@@ -567,6 +568,14 @@ def demo_load(*, log: Log = _silent) -> DemoReport:
         log,
     )
     log(f"{monitored} clusters with new members, activities and survey answers.")
+    statements = statements_load(
+        list(applications.with_programme().select_related("cluster").order_by("pk")),
+        managers={
+            clusters[spec.cluster].pk: users[spec.username] for spec in USERS if spec.cluster
+        },
+        officers=(officer, users["officer-2"]),
+    )
+    log(f"{statements} new statements.")
     reviews = Review.objects.filter(assignment__application__round__programme=programme)
     return DemoReport(
         programme=programme,

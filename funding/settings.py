@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "disbursements",
     "change_requests",
     "monitoring",
+    "statements",
     "reports",
     "notifications",
     "exports",
@@ -359,6 +360,9 @@ SPECTACULAR_SETTINGS = {
         "DrawdownStateEnum": "disbursements.states.DrawdownState",
         "ChangeRequestStateEnum": "change_requests.states.ChangeState",
         "PhaseEnum": "budgets.models.Phase",
+        "StatementStateEnum": "statements.states.StatementState",
+        "SettlementStateEnum": "statements.states.SettlementState",
+        "StatementKindEnum": "statements.states.StatementKind",
     },
 }
 

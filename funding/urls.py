@@ -22,6 +22,7 @@ urlpatterns = [
     path("change-requests/", include("change_requests.urls")),
     # The cluster as a whole under monitoring/, and the survey's public links under survey/.
     path("", include("monitoring.urls")),
+    path("statements/", include("statements.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -102,6 +102,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("reminders of deadlines")
     OVERDUE = "overdue", _("overdue deadlines")
     CHANGE_REQUEST = "change_request", _("change requests submitted and decided")
+    STATEMENT = "statement", _("statements received, returned, accepted and settled")
 
 
 # The grant conditions require these to reach the grantee: they can be delayed to the digest,

@@ -19,6 +19,10 @@ from change_requests.states import ChangeState
 from competition.models import ReviewerAssignment
 from kernel import clock
 from programmes.access import can_read_all, cluster_id_of, is_officer, is_reviewer
+from statements.models import Settlement, Statement
+from statements.selectors import due_on as statement_due_on
+from statements.states import EDITABLE_STATES as STATEMENT_EDITABLE_STATES
+from statements.states import SettlementState, StatementState
 
 from . import access
 from .models import Actor, Delivery, MailSettings, Mode, Notification, NotificationKind, Preference
@@ -153,6 +157,7 @@ def tasks_for(user: Any, limit: int = TASK_LIST_LIMIT) -> list[Task]:
                 )
             )
     tasks += _change_request_tasks(user, cluster_id, limit)
+    tasks += _statement_tasks(user, cluster_id, today, limit)
     if is_reviewer(user) and not is_officer(user):
         assignments = ReviewerAssignment.objects.filter(
             reviewer=user,
@@ -172,6 +177,63 @@ def tasks_for(user: Any, limit: int = TASK_LIST_LIMIT) -> list[Task]:
                 )
             )
     return sorted(tasks, key=_sort_key)[:limit]
+
+
+def _statement_tasks(user: Any, cluster_id: int | None, today: date, limit: int) -> list[Task]:
+    """Statements (issue 16): those a cluster management has yet to finish or answer, by their
+    due day; for officers and auditors the statements to review and the settlements waiting
+    for their second officer."""
+    tasks = []
+    related = ("application__cluster", "application__round__programme", "grantee")
+    if cluster_id is not None:
+        open_ones = Statement.objects.filter(
+            application__cluster_id=cluster_id, state__in=STATEMENT_EDITABLE_STATES
+        ).select_related(*related)
+        for statement in open_ones.order_by("created_at", "pk")[:limit]:
+            due = statement_due_on(statement)
+            tasks.append(
+                Task(
+                    kind="statement",
+                    what=str(statement),
+                    application=statement.application,
+                    due_on=due,
+                    actor=Actor.CLUSTER_MANAGEMENT,
+                    link=reverse("statements:detail", args=[statement.pk]),
+                    is_overdue=due < today,
+                )
+            )
+    if can_read_all(user):
+        submitted = Statement.objects.filter(state=StatementState.SUBMITTED).select_related(
+            *related
+        )
+        for statement in submitted.order_by("submitted_at", "pk")[:limit]:
+            tasks.append(
+                Task(
+                    kind="statement_review",
+                    what=_("review: %(statement)s") % {"statement": statement},
+                    application=statement.application,
+                    due_on=None,
+                    actor=Actor.OFFICERS,
+                    link=reverse("statements:detail", args=[statement.pk]),
+                    is_overdue=False,
+                )
+            )
+        prepared = Settlement.objects.filter(state=SettlementState.PREPARED).select_related(
+            *(f"statement__{name}" for name in related)
+        )
+        for settlement in prepared.order_by("prepared_at", "pk")[:limit]:
+            tasks.append(
+                Task(
+                    kind="settlement",
+                    what=_("decide: %(settlement)s") % {"settlement": settlement},
+                    application=settlement.statement.application,
+                    due_on=None,
+                    actor=Actor.OFFICERS,
+                    link=reverse("statements:detail", args=[settlement.statement_id]),
+                    is_overdue=False,
+                )
+            )
+    return tasks
 
 
 def inbox(user: Any) -> QuerySet[Notification]:

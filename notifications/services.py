@@ -21,6 +21,8 @@ from change_requests.models import ChangeRequestTransition
 from kernel import clock
 from kernel.dates import format_day
 from programmes.access import Role, is_cluster_manager
+from statements.models import Settlement, Statement, StatementTransition
+from statements.selectors import statements_outstanding
 
 from . import access
 from .models import (
@@ -195,18 +197,22 @@ def notify_message_posted(*, application: Application, author: Any) -> list[Noti
     )
 
 
+def _workflow_recipients(by: Any, application: Application) -> list[Any]:
+    """A cluster management's step tells the officers and its colleagues; an officer's step
+    tells the cluster management."""
+    if is_cluster_manager(by):
+        return [*officers(), *cluster_managers(application.cluster_id).exclude(pk=by.pk)]
+    return list(cluster_managers(application.cluster_id))
+
+
 def notify_change_request(*, transition: ChangeRequestTransition) -> list[Notification]:
     """A change request submitted tells the officers and the cluster's other managers; a
     decision or questions tell the cluster management."""
     change_request = transition.change_request
     application = change_request.application
     by = transition.by
-    if is_cluster_manager(by):
-        recipients = [*officers(), *cluster_managers(application.cluster_id).exclude(pk=by.pk)]
-    else:
-        recipients = list(cluster_managers(application.cluster_id))
     return notify(
-        recipients=recipients,
+        recipients=_workflow_recipients(by, application),
         kind=NotificationKind.CHANGE_REQUEST,
         application=application,
         params={
@@ -217,6 +223,68 @@ def notify_change_request(*, transition: ChangeRequestTransition) -> list[Notifi
             "comment": transition.comment,
         },
         link=reverse("change_requests:detail", args=[change_request.pk]),
+    )
+
+
+def _statement_params(statement: Statement) -> dict[str, Any]:
+    return {
+        "application": application_name(statement.application),
+        "grantee": statement.grantee.name,
+        "year": statement.year,
+    }
+
+
+def notify_statement_transition(*, transition: StatementTransition) -> list[Notification]:
+    """A statement received tells the officers (and the management's colleagues); returned
+    with questions or accepted, it tells the cluster management."""
+    statement = transition.statement
+    application = statement.application
+    by = transition.by
+    return notify(
+        recipients=_workflow_recipients(by, application),
+        kind=NotificationKind.STATEMENT,
+        application=application,
+        params={
+            **_statement_params(statement),
+            "event": transition.transition,
+            "by": by.get_full_name() or by.get_username(),
+            "comment": transition.comment,
+        },
+        link=reverse("statements:detail", args=[statement.pk]),
+    )
+
+
+def statement_deadlines_follow(*, transition: StatementTransition) -> None:
+    """A statement received closes the application's deadline of its year (or the final
+    statement's) once every grantee of the plan has sent theirs; returning one with
+    questions leaves the deadline closed: the statement was received."""
+    if transition.transition != "submit":
+        return
+    statement = transition.statement
+    if statements_outstanding(statement.application, statement.year):
+        return
+    kind = DeadlineKind.INTERIM_STATEMENT if statement.year else DeadlineKind.FINAL_STATEMENT
+    Deadline.objects.filter(
+        application=statement.application, kind=kind, year=statement.year, done_at__isnull=True
+    ).update(done_at=transition.at)
+
+
+def notify_settlement_decided(*, settlement: Settlement) -> list[Notification]:
+    """A decided settlement tells the cluster management the final payment or the repayment
+    claim, and the officers."""
+    statement = settlement.statement
+    application = statement.application
+    return notify(
+        recipients=[*cluster_managers(application.cluster_id), *officers()],
+        kind=NotificationKind.STATEMENT,
+        application=application,
+        params={
+            **_statement_params(statement),
+            "event": "decide",
+            "outcome": settlement.outcome,
+            "amount": str(abs(settlement.balance_amount)),
+        },
+        link=reverse("statements:detail", args=[statement.pk]),
     )
 
 

@@ -2,6 +2,7 @@
 is shown or mailed (a notification is written once and read in either language)."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_noop
 from applications.states import State
 from change_requests.states import ChangeState
 from kernel.dates import format_day
+from kernel.money import format_eur
+from statements.states import SettlementOutcome
 
 from .models import DeadlineKind, NotificationKind, deadline_label
 
@@ -31,6 +34,19 @@ TEXTS = {
     ),
 }
 COMMENT = gettext_noop("Comment: %(comment)s")
+# A statement's notification says what happened to it (its ``event``).
+STATEMENT_TEXTS = {
+    "submit": gettext_noop("“%(application)s”: %(statement)s was received (%(by)s)."),
+    "return_with_questions": gettext_noop(
+        "“%(application)s”: %(statement)s was returned with questions (%(by)s)."
+    ),
+    "accept": gettext_noop("“%(application)s”: %(statement)s was accepted (%(by)s)."),
+    "decide": gettext_noop(
+        "“%(application)s”: the settlement of %(statement)s was decided: %(outcome)s of %(amount)s."
+    ),
+}
+INTERIM_STATEMENT = gettext_noop("the interim statement %(year)s of %(grantee)s")
+FINAL_STATEMENT = gettext_noop("the final statement of %(grantee)s")
 
 
 def notification_text(kind: str, params: dict[str, Any]) -> str:
@@ -48,7 +64,16 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
             values.get("deadline_year"),
             values.get("deadline_title", ""),
         )
-    text = _(TEXTS[NotificationKind(kind)]) % values
+    if kind == NotificationKind.STATEMENT:
+        values["statement"] = (
+            _(INTERIM_STATEMENT if values.get("year") else FINAL_STATEMENT) % values
+        )
+        if "outcome" in values:
+            values["outcome"] = str(SettlementOutcome(values["outcome"]).label)
+            values["amount"] = format_eur(Decimal(values["amount"]))
+        text = _(STATEMENT_TEXTS[values["event"]]) % values
+    else:
+        text = _(TEXTS[NotificationKind(kind)]) % values
     if values.get("comment"):
         text += " " + _(COMMENT) % {"comment": values["comment"]}
     return text

@@ -108,6 +108,13 @@ class Programme(models.Model):
         validators=[MinValueValidator(1)],
     )
 
+    # The 20 % rule of the statements: a position may exceed its approved amount by this much
+    # when savings in the grantee's other positions of that year cover it.
+    overspend_tolerance_rate = PercentField(
+        _("statements: a position may exceed its approved amount by (%)"),
+        default=Decimal("20.00"),
+    )
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")

@@ -31,6 +31,7 @@ from applications.services import (
 from budgets.services import LineExists
 from budgets.violations import BudgetRuleError, Violation
 from disbursements.services import DrawdownChangedMeanwhile
+from statements.services import StatementChangedMeanwhile
 
 logger = logging.getLogger("django.request")
 
@@ -45,6 +46,7 @@ TRANSITION_STATUS = {
     TransitionNotPermitted: status.HTTP_403_FORBIDDEN,
     ApplicationChangedMeanwhile: status.HTTP_409_CONFLICT,
     DrawdownChangedMeanwhile: status.HTTP_409_CONFLICT,
+    StatementChangedMeanwhile: status.HTTP_409_CONFLICT,
 }
 
 

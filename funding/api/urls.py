@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("disbursements.api.urls")),
     path("", include("change_requests.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("statements.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^", NotFoundView.as_view(), name="not-found"),
 ]

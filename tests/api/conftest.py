@@ -41,6 +41,7 @@ from ..factories import (
     user_with_role,
 )
 from ..monitoring.support import MonitoringWorld, monitoring_world
+from ..statements.support import StatementWorld, statement_world
 
 PERSONAS = ("anonymous", "officer", "manager_a", "manager_b", "auditor", "reviewer")
 
@@ -115,6 +116,8 @@ class World:
     drawdowns: DrawdownWorld
     # The cluster as a whole (issue 17): cluster A's members, an activity and a survey.
     monitoring: MonitoringWorld
+    # Statements and a settlement (issue 16) of the application in its concept phase.
+    statements: StatementWorld
 
 
 def implementation_project(application: Application, by: Any, title: str) -> RDProject:
@@ -226,4 +229,5 @@ def world(application_a, cluster_a, cluster_b, open_round, programme, manager_a,
         ),
         drawdowns=drawdown_world(concept, manager=manager_a, officer=officer),
         monitoring=monitoring_world(cluster_a, programme, manager_a),
+        statements=statement_world(concept, manager=manager_a, officer=officer),
     )

@@ -63,6 +63,7 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
     drawdowns = [w.drawdowns.draft.pk, w.drawdowns.released.pk, w.drawdowns.paid.pk]
     runs = [w.drawdowns.run.pk, w.drawdowns.paid_run.pk]
     change_requests = [draft_change_request(w.concept).pk]
+    statements = [w.statements.draft.pk, w.statements.final.pk]
     project = "/api/v1/applications/{application_pk}/projects/{project_pk}/"
     return {
         ("*", "application_pk"): applications,
@@ -111,6 +112,31 @@ def known_ids(w: World) -> dict[tuple[str, str], list[int]]:
         **{
             (f"/api/v1/payment-runs/{{id}}/{rest}", "id"): runs
             for rest in ("", "pay/", "workbook.xlsx")
+        },
+        **{
+            (f"/api/v1/statements/{{id}}/{rest}", "id"): statements
+            for rest in (
+                "",
+                "lines/",
+                "figures/",
+                "actuals.xlsx",
+                "actuals/import/",
+                "actuals/import/confirm/",
+                "documents/",
+                "documents/{document_pk}/",
+                "workbook.xlsx",
+                "transitions/",
+                "transitions/{name}/",
+                "history/",
+                "settlement/",
+            )
+        },
+        ("/api/v1/statements/{id}/documents/{document_pk}/", "document_pk"): [
+            w.statements.document.pk
+        ],
+        **{
+            (f"/api/v1/settlements/{{id}}/{rest}", "id"): [w.statements.settlement.pk]
+            for rest in ("", "transitions/{name}/")
         },
     }
 

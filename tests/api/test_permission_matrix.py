@@ -18,6 +18,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from budgets.imports import budget_import_preview
 from notifications.models import Notification
+from statements.imports import actuals_template
 
 from ..change_requests.support import draft_change_request, money_moved_to_next_year
 from ..disbursements.support import concept_drawdown_body
@@ -181,6 +182,21 @@ def change_request_url(w: World, rest: str = "") -> str:
 
 def drawdown_url(w: World, which: str, rest: str = "") -> str:
     return f"/api/v1/drawdowns/{getattr(w.drawdowns, which).pk}/{rest}"
+
+
+def statement_url(w: World, which: str, rest: str = "") -> str:
+    return f"/api/v1/statements/{getattr(w.statements, which).pk}/{rest}"
+
+
+def statement_lines(w: World) -> dict[str, Any]:
+    line = {"position": position("AZA", "0812").pk, "year": w.statements.draft.year}
+    return {"lines": [{**line, "actual_amount": "10.00"}]}
+
+
+def actuals_upload(w: World) -> dict[str, Any]:
+    """The draft statement's actuals template, as downloaded."""
+    template = actuals_template(w.statements.draft)
+    return {"file": SimpleUploadedFile("actuals.xlsx", template)}
 
 
 def under(w: World, application: str, rest: str = "") -> str:
@@ -746,6 +762,105 @@ MATRIX: dict[str, Row] = {
     ),
     "api/v1/programmes/<int:pk>/indicators/": Row(
         lambda w: f"/api/v1/programmes/{w.round.programme_id}/indicators/", get(RUNS_READ)
+    ),
+    # Statements and settlements (issue 16): A's draft interim statement, its accepted final
+    # statement and that one's settlement, prepared by the officer (so four eyes refuse them
+    # the decision; a second officer's is in tests/statements/test_journey.py).
+    "api/v1/statements/": Row(lambda w: "/api/v1/statements/", get(EVERYONE_READS)),
+    "api/v1/statements/<int:pk>/": Row(
+        lambda w: statement_url(w, "draft"),
+        {
+            "GET": (None, A_READS),
+            "PATCH": (
+                lambda w: {"narrative": "Three delegations."},
+                (401, 403, 200, 404, 403, 403),
+            ),
+        },
+    ),
+    "api/v1/statements/<int:pk>/lines/": Row(
+        lambda w: statement_url(w, "draft", "lines/"),
+        {"GET": (None, A_READS), "PUT": (statement_lines, (401, 403, 200, 404, 403, 403))},
+    ),
+    "api/v1/statements/<int:pk>/actuals.xlsx": Row(
+        lambda w: statement_url(w, "draft", "actuals.xlsx"),
+        get(A_READS),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/statements/<int:pk>/actuals/import/": Row(
+        lambda w: statement_url(w, "draft", "actuals/import/"),
+        {"POST": (actuals_upload, (401, 403, 200, 404, 403, 403))},
+        multipart=True,
+    ),
+    # No preview's token: A is told so (422).
+    "api/v1/statements/<int:pk>/actuals/import/confirm/": Row(
+        lambda w: statement_url(w, "draft", "actuals/import/confirm/"),
+        {"POST": (lambda w: {**actuals_upload(w), "token": "x"}, (401, 403, 422, 404, 403, 403))},
+        multipart=True,
+    ),
+    "api/v1/statements/<int:pk>/figures/": Row(
+        lambda w: statement_url(w, "final", "figures/"), get(A_READS)
+    ),
+    "api/v1/statements/<int:pk>/workbook.xlsx": Row(
+        lambda w: statement_url(w, "final", "workbook.xlsx"),
+        get(A_READS),
+        content_type=XLSX,
+        error_content_type="application/json",
+    ),
+    "api/v1/statements/<int:pk>/transitions/": Row(
+        lambda w: statement_url(w, "draft", "transitions/"), get(A_READS)
+    ),
+    "api/v1/statements/<int:pk>/transitions/<str:name>/": Row(
+        lambda w: statement_url(w, "draft", "transitions/submit/"),
+        {"POST": (lambda w: {}, (401, 403, 200, 404, 403, 403))},
+    ),
+    "api/v1/statements/<int:pk>/documents/": Row(
+        lambda w: statement_url(w, "draft", "documents/"),
+        {
+            "GET": (None, A_READS),
+            "POST": (
+                lambda w: {"file": SimpleUploadedFile("invoice.pdf", b"%PDF-1.4\n%%EOF\n")},
+                (401, 403, 201, 404, 403, 403),
+            ),
+        },
+        multipart=True,
+    ),
+    "api/v1/statements/<int:pk>/documents/<int:document_pk>/": Row(
+        lambda w: statement_url(w, "draft", f"documents/{w.statements.document.pk}/"),
+        get(A_READS),
+        content_type="application/pdf",
+        error_content_type="application/json",
+    ),
+    "api/v1/statements/<int:pk>/history/": Row(
+        lambda w: statement_url(w, "final", "history/"), get(A_READS)
+    ),
+    # Settled already: the officer is told so (400); the others may not settle.
+    "api/v1/statements/<int:pk>/settlement/": Row(
+        lambda w: statement_url(w, "final", "settlement/"),
+        {"POST": (lambda w: {}, (401, 400, 403, 404, 403, 403))},
+    ),
+    # The world's year has not ended yet: A is told so (400); officers do not write statements.
+    "api/v1/applications/<int:application_pk>/statements/": Row(
+        lambda w: under(w, "concept", "statements/"),
+        {
+            "POST": (
+                lambda w: {
+                    "kind": "interim",
+                    "phase": "concept",
+                    "grantee": w.cluster.management_organisation_id,
+                    "year": w.concept.concept_start_on.year + 1,
+                },
+                (401, 403, 400, 404, 403, 403),
+            )
+        },
+    ),
+    "api/v1/settlements/": Row(lambda w: "/api/v1/settlements/", get(EVERYONE_READS)),
+    "api/v1/settlements/<int:pk>/": Row(
+        lambda w: f"/api/v1/settlements/{w.statements.settlement.pk}/", get(A_READS)
+    ),
+    "api/v1/settlements/<int:pk>/transitions/<str:name>/": Row(
+        lambda w: f"/api/v1/settlements/{w.statements.settlement.pk}/transitions/decide/",
+        {"POST": (lambda w: {}, (401, 403, 403, 404, 403, 403))},
     ),
     "api/v1/^": Row(
         lambda w: "/api/v1/no-such-thing/",

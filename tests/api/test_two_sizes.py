@@ -266,6 +266,43 @@ PAGES: dict[str, Page] = {
 }
 
 # Routes whose work does not depend on how many applications, budgets or clusters there are.
+
+
+def statement(name: str, which: str) -> Callable[[World], str]:
+    """A page of one of the world's statements (``w.statements.<which>``)."""
+    return lambda w: reverse(name, args=[getattr(w.statements, which).pk])
+
+
+STATEMENT_PAGES = {
+    "statements:list": Page("officer", lambda w: reverse("statements:list")),
+    "statements:create": Page("manager_a", app("statements:create")),
+    "statements:detail": Page("officer", statement("statements:detail", "final")),
+    "statements:edit": Page("manager_a", statement("statements:edit", "draft")),
+    "statements:workbook": Page("officer", statement("statements:workbook", "final")),
+    "statements:settle": Page("officer", statement("statements:settle", "final"), 405),
+    "statements:decide": Page("officer", statement("statements:decide", "final"), 405),
+    "statements:actuals-template": Page(
+        "manager_a", statement("statements:actuals-template", "draft")
+    ),
+    "statements:import": Page("manager_a", statement("statements:import", "draft")),
+    "statements:import-confirm": Page(
+        "manager_a", statement("statements:import-confirm", "draft"), 405
+    ),
+    "statements:attach": Page("manager_a", statement("statements:attach", "draft"), 405),
+    "statements:document": Page(
+        "officer",
+        lambda w: reverse(
+            "statements:document", args=[w.statements.draft.pk, w.statements.document.pk]
+        ),
+    ),
+    "statements:transition": Page(
+        "manager_a",
+        lambda w: reverse("statements:transition", args=[w.statements.draft.pk, "submit"]),
+        405,
+    ),
+}
+PAGES.update(STATEMENT_PAGES)
+
 EXCUSED = {
     "login": "the login form",
     "logout": "signs the user out",

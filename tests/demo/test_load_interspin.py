@@ -31,6 +31,9 @@ from disbursements.selectors import spending_overdue
 from disbursements.states import DrawdownState
 from programmes.access import Role
 from programmes.models import Cluster, FundingRateDefault, LegalForm, Programme, Round
+from statements.models import Settlement, Statement
+from statements.selectors import interim_due_on
+from statements.states import SettlementOutcome, StatementState
 
 from .conftest import load
 
@@ -57,6 +60,7 @@ DOCUMENTED_LOGINS = [
     ("jury-lange", "demo-jury-lange", Role.REVIEWER, None),
     ("payments", "demo-payments", Role.PAYMENT_OFFICER, None),
     ("payments-2", "demo-payments-2", Role.PAYMENT_OFFICER, None),
+    ("officer-2", "demo-officer-2", Role.OFFICER, None),
 ]
 
 # States an application can only reach once its concept budget is complete, and once both
@@ -367,3 +371,21 @@ def test_approved_demo_plans_have_change_requests_in_several_states():
     assert PlanVersion.objects.filter(application=approved.application, number=1).exists()
     load("--force")  # loading again adds none
     assert ChangeRequest.objects.count() == 4
+
+
+def test_demo_statements_in_several_states_and_a_settled_repayment_claim():
+    """Issue 16: a statement to review, one returned with questions, accepted ones, one begun
+    and overdue, and a final statement settled with four eyes into a repayment claim."""
+    load("--force")
+    states = set(Statement.objects.values_list("state", flat=True))
+    assert states == {state.value for state in StatementState}
+    settlement = Settlement.objects.select_related("prepared_by", "decided_by").get()
+    assert settlement.outcome == SettlementOutcome.REPAYMENT_CLAIM
+    assert settlement.balance_amount == Decimal("-4000.00")
+    assert (settlement.prepared_by.username, settlement.decided_by.username) == (
+        "officer",
+        "officer-2",
+    )
+    draft = Statement.objects.get(state=StatementState.DRAFT)
+    assert draft.year is not None
+    assert interim_due_on(draft.application.round.programme, draft.year) < date.today()

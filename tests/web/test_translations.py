@@ -20,6 +20,7 @@ SOURCE_DIRS = (
     "programmes",
     "competition",
     "disbursements",
+    "statements",
     "reports",
     "funding",
     "notifications",

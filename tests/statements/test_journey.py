@@ -1,11 +1,8 @@
 """The API journey after approval, for the cluster management organisation of cluster A's
 concept phase (2027-2028, AZA at 100 %, 100,000.00 a year): the first drawdown, two interim
-statements, the final statement and its settlement, which ends in a repayment claim because
-more was paid out than the actuals carry.
-
-The step between the second interim statement and the final statement is where a change
-request (moving money between years, through the change-request API) goes; the journey is
-written so that it can be inserted there without touching the other steps.
+statements, a change request that moves 30,000.00 from 2027 to 2028 (the plan's version 2),
+the final statement against that version and its settlement, which ends in a repayment claim
+because more was paid out than the actuals carry.
 """
 
 from datetime import date
@@ -18,6 +15,7 @@ from kernel import clock
 from kernel.roles import Role
 
 from ..api.conftest import client_for
+from ..change_requests import support as change
 from ..factories import position, user_with_role
 from .conftest import Running, at
 
@@ -33,6 +31,7 @@ class Journey:
         self.officer = client_for(officer)
         self.second_officer = client_for(user_with_role("otto-officer", Role.OFFICER))
         self.payer, self.cashier = (client_for(p) for p in payers)
+        self.auditor = client_for(user_with_role("astrid-auditor", Role.AUDITOR))
         self.application_url = f"/api/v1/applications/{running.application.pk}/"
 
     def ok(self, answer: Any, status: int = 200) -> Any:
@@ -78,6 +77,15 @@ class Journey:
         return self.ok(self.officer.post(url + "transitions/accept/", {}))
 
 
+def concept_plan(version: dict[str, Any]) -> dict[int, str]:
+    """A plan version's concept-phase amounts per year (one grantee, one position here)."""
+    return {
+        line["year"]: line["eligible_amount"]
+        for line in version["lines"]
+        if line["phase"] == "concept"
+    }
+
+
 def test_from_the_first_drawdown_to_a_settled_repayment_claim(
     running: Running, manager_a, officer, payment_officer, payment_officer_2
 ):
@@ -118,7 +126,24 @@ def test_from_the_first_drawdown_to_a_settled_repayment_claim(
         second = journey.statement({"kind": "interim", "year": 2028}, [(2028, "80000.00")])
         journey.accept(second)
 
-    # A change request that moves money between the years goes here (change-request API).
+    with clock.frozen_at(at(2029, 2, 20)):
+        proposal = change.propose_move_between_years(
+            journey.manager,
+            running.application,
+            grantee=running.management,
+            position=position("AZA", "0812"),
+            from_year=2027,
+            to_year=2028,
+            amount=Decimal("30000.00"),
+            current={2027: Decimal("100000.00"), 2028: Decimal("100000.00")},
+            reason="The second delegation took place in 2028.",
+        )
+        change.approve(journey.officer, change.submit(journey.manager, proposal))
+        versions = change.versions(journey.auditor, running.application)
+        assert [v["number"] for v in versions] == [1, 2]
+        before, after = (change.version(journey.auditor, running.application, n) for n in (1, 2))
+        assert concept_plan(before) == {2027: "100000.00", 2028: "100000.00"}
+        assert concept_plan(after) == {2027: "70000.00", 2028: "130000.00"}
 
     with clock.frozen_at(at(2029, 3, 1)):
         final = journey.statement(
@@ -127,7 +152,12 @@ def test_from_the_first_drawdown_to_a_settled_repayment_claim(
         )
         journey.accept(final)
         figures = journey.ok(journey.officer.get(final + "figures/"))
-        assert [y["year"] for y in figures["years"]] == [2027, 2028]
+        # The final statement is set against the current plan: version 2.
+        assert [(y["year"], y["plan_amount"]) for y in figures["years"]] == [
+            (2027, "70000.00"),
+            (2028, "130000.00"),
+        ]
+        assert figures["approved_funding_amount"] == "200000.00"
         assert figures["funding_amount"] == "130000.00"
         assert figures["paid_amount"] == "150000.00"
 

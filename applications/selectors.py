@@ -56,17 +56,17 @@ class TransitionOption:
         return self.refusals[0].code if self.refusals else ""
 
 
-def _transitions() -> dict[str, Any]:
-    """Every transition of the workflow by name, in the order they are declared."""
-    field_ = Application._meta.get_field("state")
-    methods = field_.get_all_transitions(Application)
+def declared_transitions(model: Any) -> dict[str, Any]:
+    """Every transition of a django-fsm workflow (the model's ``state`` field) by name, in the
+    order they are declared; the workflows after approval use it too."""
+    methods = model._meta.get_field("state").get_all_transitions(model)
     found: dict[str, Any] = {}
     for transition in sorted(methods, key=lambda t: t.method.__code__.co_firstlineno):
         found.setdefault(transition.name, transition)
     return found
 
 
-TRANSITION_NAMES = tuple(_transitions())
+TRANSITION_NAMES = tuple(declared_transitions(Application))
 
 
 def transition_option(application: Application, name: str, user: Any) -> TransitionOption:
@@ -74,7 +74,7 @@ def transition_option(application: Application, name: str, user: Any) -> Transit
     method = getattr(application, name)
     meta = method._django_fsm
     transition = meta.get_transition(application.state)
-    declared = transition or _transitions()[name]
+    declared = transition or declared_transitions(Application)[name]
     label = str(declared.custom.get("label", name))
     context = {"transition": label, "state": application.get_state_display()}
 

@@ -2,7 +2,7 @@
 and the API show, the plan versions of an application, and the officers' queue."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from applications.guards import Refusal
 from applications.models import Application, ApplicationTransition
+from applications.selectors import TransitionOption, declared_transitions
 from budgets.models import BudgetLine, PlanVersion
 from budgets.plan import summarise
 from budgets.summary import BudgetSummary
@@ -32,41 +33,13 @@ COMMENT_REQUIRED = gettext_noop("“%(transition)s” needs a comment that says 
 APPROVALS = ("start_concept_phase", "approve_implementation")
 
 
-@dataclass(frozen=True)
-class TransitionOption:
-    """One transition as this user sees it now: may they fire it, and if not, why not."""
-
-    name: str
-    label: str
-    target: str
-    comment_required: bool
-    refusals: Sequence[Refusal] = field(default_factory=tuple)
-
-    @property
-    def allowed(self) -> bool:
-        return not self.refusals
-
-    @property
-    def code(self) -> str:
-        return self.refusals[0].code if self.refusals else ""
-
-
-def _transitions() -> dict[str, Any]:
-    field_ = ChangeRequest._meta.get_field("state")
-    methods = field_.get_all_transitions(ChangeRequest)
-    found: dict[str, Any] = {}
-    for transition in sorted(methods, key=lambda t: t.method.__code__.co_firstlineno):
-        found.setdefault(transition.name, transition)
-    return found
-
-
-TRANSITION_NAMES = tuple(_transitions())
+TRANSITION_NAMES = tuple(declared_transitions(ChangeRequest))
 
 
 def transition_option(change_request: ChangeRequest, name: str, user: Any) -> TransitionOption:
     """Whether ``user`` may fire transition ``name`` on ``change_request`` now, and why not."""
     transition = getattr(change_request, name)._django_fsm.get_transition(change_request.state)
-    declared = transition or _transitions()[name]
+    declared = transition or declared_transitions(ChangeRequest)[name]
     label = str(declared.custom.get("label", name))
     context = {"transition": label, "state": change_request.get_state_display()}
 

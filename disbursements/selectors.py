@@ -3,7 +3,7 @@ drawn and remaining grant per year, and the lists the pages and the API show."""
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from applications.guards import Refusal
 from applications.models import Application
+from applications.selectors import TransitionOption, declared_transitions
 from budgets.grantees import ZERO, grantee_grants
 from budgets.selectors import budget_summaries
 from programmes.models import Basis
@@ -43,42 +44,13 @@ _PERMISSION_REFUSALS = {
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-@dataclass(frozen=True)
-class TransitionOption:
-    """One transition as this user sees it now: may they fire it, and if not, why not."""
-
-    name: str
-    label: str
-    target: str
-    comment_required: bool
-    by_payment_run: bool
-    refusals: Sequence[Refusal] = field(default_factory=tuple)
-
-    @property
-    def allowed(self) -> bool:
-        return not self.refusals
-
-    @property
-    def code(self) -> str:
-        return self.refusals[0].code if self.refusals else ""
-
-
-def _transitions() -> dict[str, Any]:
-    field_ = DrawdownRequest._meta.get_field("state")
-    methods = field_.get_all_transitions(DrawdownRequest)
-    found: dict[str, Any] = {}
-    for transition in sorted(methods, key=lambda t: t.method.__code__.co_firstlineno):
-        found.setdefault(transition.name, transition)
-    return found
-
-
-TRANSITION_NAMES = tuple(_transitions())
+TRANSITION_NAMES = tuple(declared_transitions(DrawdownRequest))
 
 
 def transition_option(drawdown: DrawdownRequest, name: str, user: Any) -> TransitionOption:
     """Whether ``user`` may fire transition ``name`` on ``drawdown`` now, and why not."""
     transition = getattr(drawdown, name)._django_fsm.get_transition(drawdown.state)
-    declared = transition or _transitions()[name]
+    declared = transition or declared_transitions(DrawdownRequest)[name]
     label = str(declared.custom.get("label", name))
     context = {"transition": label, "state": drawdown.get_state_display()}
 
@@ -88,7 +60,6 @@ def transition_option(drawdown: DrawdownRequest, name: str, user: Any) -> Transi
             label=label,
             target=str(declared.target),
             comment_required=bool(declared.custom.get("comment_required")),
-            by_payment_run=bool(declared.custom.get("by_payment_run")),
             refusals=refusals,
         )
 
@@ -119,7 +90,7 @@ def offered_transitions(drawdown: DrawdownRequest, user: Any) -> list[Transition
         transition_option(drawdown, name, user)
         for name in TRANSITION_NAMES
         if transition_offered(drawdown, name, user)
-        and not _transitions()[name].custom.get("by_payment_run")
+        and not declared_transitions(DrawdownRequest)[name].custom.get("by_payment_run")
     ]
 
 

@@ -3,8 +3,8 @@ the transitions a user may fire, the history, which interim statements are due o
 the lists the pages and the API show."""
 
 import calendar
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from applications.guards import Refusal
 from applications.models import Application
+from applications.selectors import TransitionOption, declared_transitions
 from budgets.models import Phase
 from budgets.selectors import budget_summary
 from budgets.summary import BudgetSummary, GranteeBlock
@@ -170,41 +171,14 @@ def figures_of(statement: Statement) -> StatementView:
 # Transitions.
 
 
-@dataclass(frozen=True)
-class TransitionOption:
-    """One transition as this user sees it now: may they fire it, and if not, why not."""
-
-    name: str
-    label: str
-    target: str
-    comment_required: bool
-    refusals: Sequence[Refusal] = field(default_factory=tuple)
-
-    @property
-    def allowed(self) -> bool:
-        return not self.refusals
-
-    @property
-    def code(self) -> str:
-        return self.refusals[0].code if self.refusals else ""
-
-
-def _transitions(model: Any) -> dict[str, Any]:
-    methods = model._meta.get_field("state").get_all_transitions(model)
-    found: dict[str, Any] = {}
-    for transition in sorted(methods, key=lambda t: t.method.__code__.co_firstlineno):
-        found.setdefault(transition.name, transition)
-    return found
-
-
-STATEMENT_TRANSITIONS = tuple(_transitions(Statement))
-SETTLEMENT_TRANSITIONS = tuple(_transitions(Settlement))
+STATEMENT_TRANSITIONS = tuple(declared_transitions(Statement))
+SETTLEMENT_TRANSITIONS = tuple(declared_transitions(Settlement))
 
 
 def transition_option(obj: Statement | Settlement, name: str, user: Any) -> TransitionOption:
     """Whether ``user`` may fire transition ``name`` on the statement or settlement now."""
     transition = getattr(obj, name)._django_fsm.get_transition(obj.state)
-    declared = transition or _transitions(type(obj))[name]
+    declared = transition or declared_transitions(type(obj))[name]
     label = str(declared.custom.get("label", name))
     context = {"transition": label, "state": obj.get_state_display()}
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from applications.api.serializers import RefusalSerializer
 from budgets.api.serializers import ViolationSerializer
 from budgets.models import Phase
-from kernel.api.fields import StrictInput, money
+from kernel.api.fields import StrictInput, money, object_id
 
 from ..models import ChangeRequest, ChangeRequestLine, ChangeRequestTransition
 from ..states import ChangeState
@@ -131,12 +131,10 @@ class ChangeRequestDetailSerializer(ChangeRequestSerializer):
 
 class ChangeRequestProposedLineInput(StrictInput):
     phase = serializers.ChoiceField(choices=Phase.choices)
-    rd_project = serializers.IntegerField(
-        min_value=1, allow_null=True, required=False, help_text="Implementation phase only."
-    )
-    grantee = serializers.IntegerField(min_value=1)
+    rd_project = object_id(allow_null=True, required=False, help_text="Implementation phase only.")
+    grantee = object_id()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    position = serializers.IntegerField(min_value=1)
+    position = object_id()
     eligible_amount = money(min_value=0, help_text="The proposed amount; 0 moves all of it away.")
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from applications.api.serializers import RefusalSerializer
 from budgets.models import Phase
-from kernel.api.fields import StrictInput, money
+from kernel.api.fields import StrictInput, money, object_id
 from kernel.money import CENT
 
 from ..guards import today
@@ -76,7 +76,7 @@ class DrawdownSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class DrawdownPositionInput(StrictInput):
-    position = serializers.IntegerField(min_value=1)
+    position = object_id()
     amount = money(min_value=CENT)
 
 
@@ -97,10 +97,8 @@ class DrawdownChange(StrictInput):
 
 class DrawdownCreateInput(DrawdownChange):
     phase = serializers.ChoiceField(choices=Phase.choices)
-    rd_project = serializers.IntegerField(
-        min_value=1, allow_null=True, required=False, help_text="Implementation phase only."
-    )
-    grantee = serializers.IntegerField(min_value=1)
+    rd_project = object_id(allow_null=True, required=False, help_text="Implementation phase only.")
+    grantee = object_id()
 
 
 class DrawdownTransitionOptionSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -178,7 +176,7 @@ class PaymentRunCreateInput(StrictInput):
     output = PaymentRunSerializer
 
     drawdowns = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=object_id(),
         allow_empty=False,
         max_length=1000,
         help_text="Released requests, none in a run yet.",

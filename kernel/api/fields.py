@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from kernel.money import AMOUNT_NOT_A_STRING, AmountError, Notation, parse_amount
 
+LARGEST_ID = 2**63 - 1  # a BigAutoField
 READ_ONLY_FIELD = _("This field cannot be written.")
 UNKNOWN_FIELD = _("There is no such field.")
 
@@ -31,6 +32,12 @@ class MoneyField(serializers.DecimalField):
             raise serializers.ValidationError(str(error), code=error.code) from None
         self.validate_precision(amount)
         return amount
+
+
+def object_id(**kwargs: Any) -> serializers.IntegerField:
+    """An id in a request body: a whole number a primary key can hold; anything else is a 400,
+    never a database error (a huge number reaches no query)."""
+    return serializers.IntegerField(min_value=1, max_value=LARGEST_ID, **kwargs)
 
 
 def money(**kwargs: Any) -> MoneyField:

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django import forms
 
-LARGEST_ID = 2**63 - 1  # a BigAutoField
+from .fields import LARGEST_ID
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from kernel.api.fields import object_id
 from programmes.api.serializers import country_field
 
 from .. import access
@@ -85,7 +86,7 @@ class SurveySerializer(serializers.ModelSerializer[Survey]):
 
 
 class SurveySendInput(serializers.Serializer[Any]):
-    programme = serializers.IntegerField(
+    programme = object_id(
         required=False, help_text="The programme the survey is for; the cluster's by default."
     )
 

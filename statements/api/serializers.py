@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from applications.api.serializers import RefusalSerializer
 from budgets.models import Phase
-from kernel.api.fields import StrictInput, money, percent
+from kernel.api.fields import StrictInput, money, object_id, percent
 
 from ..models import (
     Settlement,
@@ -68,10 +68,8 @@ class StatementCreateInput(StrictInput):
 
     kind = serializers.ChoiceField(choices=StatementKind.choices)
     phase = serializers.ChoiceField(choices=Phase.choices)
-    rd_project = serializers.IntegerField(
-        min_value=1, allow_null=True, required=False, help_text="Implementation phase only."
-    )
-    grantee = serializers.IntegerField(min_value=1)
+    rd_project = object_id(allow_null=True, required=False, help_text="Implementation phase only.")
+    grantee = object_id()
     year = serializers.IntegerField(
         min_value=2000,
         max_value=2100,
@@ -93,7 +91,7 @@ class StatementLineSerializer(serializers.ModelSerializer):  # type: ignore[type
 
 
 class StatementLineInput(StrictInput):
-    position = serializers.IntegerField(min_value=1)
+    position = object_id()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     actual_amount = money(
         help_text="Actual expenses (AZA) or costs (AZK); negative amounts are refused."

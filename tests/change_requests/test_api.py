@@ -155,6 +155,33 @@ def test_a_second_open_change_request_is_refused(running: Running, manager_a):
     assert counts() == before
 
 
+@pytest.mark.parametrize("field", ["grantee", "position", "rd_project"])
+def test_an_id_no_primary_key_can_hold_is_a_400_not_a_database_error(
+    running: Running, manager_a, field
+):
+    """Found by schemathesis: SQLite cannot even compare a number above 2**63 - 1."""
+    manager = client_for(manager_a)
+    first = BudgetLine.objects.filter(application=running.application).order_by("pk")[0]
+    line = {
+        "phase": "concept",
+        "rd_project": None,
+        "grantee": first.grantee_id,
+        "year": first.year,
+        "position": first.position_id,
+        "eligible_amount": "1.00",
+        field: 2**63,
+    }
+    before = counts()
+    response = manager.post(
+        f"/api/v1/applications/{running.application.pk}/change-requests/",
+        {"lines": [line]},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert field in str(response.json())
+    assert counts() == before
+
+
 def test_a_proposal_for_a_plan_not_approved_is_refused(application_a, manager_a):
     before = counts()
     response = client_for(manager_a).post(

@@ -10,7 +10,6 @@ version and the history row happen in ``change_requests.services``.
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from applications.models import Application
 from budgets.models import BudgetPosition, Phase, PlanVersion, RDProject
 from kernel import clock
 from kernel.money import MoneyField
+from kernel.records import ImmutableQuerySet, ImmutableRecord
 from programmes.access import is_officer_for, is_own_cluster_management
 from programmes.models import Organisation
 
@@ -177,17 +177,7 @@ class ChangeRequestLine(models.Model):
         return f"{self.grantee_id} {self.year} {self.position_id}: {self.eligible_amount}"
 
 
-class ChangeRequestTransitionQuerySet(models.QuerySet["ChangeRequestTransition"]):
-    """History rows cannot be changed or deleted in bulk either."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValidationError(_("State changes are history and cannot be altered."))
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ValidationError(_("State changes are history and cannot be deleted."))
-
-
-class ChangeRequestTransition(models.Model):
+class ChangeRequestTransition(ImmutableRecord):
     """An immutable record of one state change: who, when (UTC), from, to, which, and why."""
 
     change_request = models.ForeignKey(
@@ -205,7 +195,7 @@ class ChangeRequestTransition(models.Model):
     at = models.DateTimeField(_("at"), default=clock.now)
     comment = models.TextField(_("comment"), blank=True)
 
-    objects = ChangeRequestTransitionQuerySet.as_manager()
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("change request state change")
@@ -214,11 +204,3 @@ class ChangeRequestTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change_request_id}: {self.source_state} → {self.target_state}"
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise ValidationError(_("State changes are history and cannot be altered."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("State changes are history and cannot be deleted."))

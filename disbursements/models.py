@@ -20,6 +20,7 @@ from applications.models import Application
 from budgets.models import BudgetPosition, Phase, RDProject
 from kernel import clock
 from kernel.money import MoneyField
+from kernel.records import ImmutableQuerySet, ImmutableRecord
 from programmes.models import Organisation
 
 from . import guards, predicates
@@ -290,17 +291,7 @@ class DrawdownPosition(models.Model):
         return f"{self.position.code}: {self.amount}"
 
 
-class DrawdownTransitionQuerySet(models.QuerySet["DrawdownTransition"]):
-    """History rows cannot be changed or deleted in bulk either."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValidationError(_("State changes are history and cannot be altered."))
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ValidationError(_("State changes are history and cannot be deleted."))
-
-
-class DrawdownTransition(models.Model):
+class DrawdownTransition(ImmutableRecord):
     """An immutable record of one state change: who, when (UTC), from, to, which, and why."""
 
     request = models.ForeignKey(
@@ -318,7 +309,7 @@ class DrawdownTransition(models.Model):
     at = models.DateTimeField(_("at"), default=clock.now)
     comment = models.TextField(_("comment"), blank=True)
 
-    objects = DrawdownTransitionQuerySet.as_manager()
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("drawdown state change")
@@ -328,11 +319,3 @@ class DrawdownTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.source_state} → {self.target_state}"
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise ValidationError(_("State changes are history and cannot be altered."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("State changes are history and cannot be deleted."))

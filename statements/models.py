@@ -9,7 +9,6 @@ happen in ``statements.services``, the one way any interface writes.
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from applications.models import Application
 from budgets.models import BudgetPosition, Phase, RDProject
 from kernel import clock
 from kernel.money import MoneyField
+from kernel.records import ImmutableQuerySet, ImmutableRecord
 from programmes.models import Organisation
 
 from . import predicates
@@ -197,17 +197,7 @@ class StatementDocument(models.Model):
         return self.original_name
 
 
-class HistoryQuerySet(models.QuerySet):  # type: ignore[type-arg]
-    """History rows cannot be changed or deleted in bulk either."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValidationError(_("State changes are history and cannot be altered."))
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ValidationError(_("State changes are history and cannot be deleted."))
-
-
-class StatementTransition(models.Model):
+class StatementTransition(ImmutableRecord):
     """An immutable record of one state change: who, when (UTC), from, to, which, and why."""
 
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="transitions")
@@ -223,7 +213,7 @@ class StatementTransition(models.Model):
     at = models.DateTimeField(_("at"), default=clock.now)
     comment = models.TextField(_("comment"), blank=True)
 
-    objects = HistoryQuerySet.as_manager()
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("statement state change")
@@ -232,14 +222,6 @@ class StatementTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement_id}: {self.source_state} → {self.target_state}"
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise ValidationError(_("State changes are history and cannot be altered."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("State changes are history and cannot be deleted."))
 
 
 class Settlement(FSMModelMixin, models.Model):

@@ -3,7 +3,6 @@
 from .application import (
     Application,
     ApplicationTransition,
-    ApplicationTransitionQuerySet,
     PartnerRegion,
 )
 from .round_figures import RoundFigures
@@ -11,7 +10,6 @@ from .round_figures import RoundFigures
 __all__ = [
     "Application",
     "ApplicationTransition",
-    "ApplicationTransitionQuerySet",
     "PartnerRegion",
     "RoundFigures",
 ]

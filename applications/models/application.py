@@ -4,8 +4,6 @@ Transitions change fields only. Locking, role checks, saving and the history rec
 ``applications.services.application_transition``, the one way any interface fires a transition.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +14,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from budgets.models import Phase
 from kernel import clock
+from kernel.records import ImmutableQuerySet, ImmutableRecord
 from programmes import access
 from programmes.models import Cluster, Round
 
@@ -239,17 +238,7 @@ class PartnerRegion(models.Model):
         return f"{self.region} ({self.country}): {self.partner_name}"
 
 
-class ApplicationTransitionQuerySet(models.QuerySet["ApplicationTransition"]):
-    """History rows cannot be changed or deleted in bulk either."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValidationError(_("State changes are history and cannot be altered."))
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ValidationError(_("State changes are history and cannot be deleted."))
-
-
-class ApplicationTransition(models.Model):
+class ApplicationTransition(ImmutableRecord):
     """An immutable record of one state change: who, when (UTC), from, to, which, and why."""
 
     application = models.ForeignKey(
@@ -267,7 +256,7 @@ class ApplicationTransition(models.Model):
     at = models.DateTimeField(_("at"), default=clock.now)
     comment = models.TextField(_("comment"), blank=True)
 
-    objects = ApplicationTransitionQuerySet.as_manager()
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("state change")
@@ -277,11 +266,3 @@ class ApplicationTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.source_state} → {self.target_state}"
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise ValidationError(_("State changes are history and cannot be altered."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("State changes are history and cannot be deleted."))
